@@ -1,0 +1,65 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# dmabuf-access: the table of contents. Each target is one step of the
+# path fetch -> tree -> build -> boot -> test -> export, done by one script
+# in scripts/ that can also be run on its own. `make help` lists them.
+
+include configs/base
+
+SHELL := /bin/bash
+S := scripts
+
+.DEFAULT_GOAL := demo
+.PHONY: help deps fetch tree export check-export kunit kernel initramfs \
+	boot static bisect test demo bench clean distclean
+
+help: ## list the targets
+	@echo "dmabuf-access ($(BASE_PKG)): make TARGET"
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
+		awk -F':.*## ' '{ printf "  %-14s %s\n", $$1, $$2 }'
+
+demo: ## the main job: fetch, apply, build, boot the patched kernel, run the demo
+	@$(S)/demo.sh
+
+test: ## all the tests; ends with "N passed, N failed" (what .ci/run calls)
+	@$(S)/test.sh
+
+deps: ## install the Debian packages the project needs (root)
+	@$(S)/deps.sh
+
+fetch: ## fetch the base (configs/base) through the private apt config, extract it
+	@$(S)/fetch-base.sh
+
+tree: fetch ## materialise build/linux: base commit + patches/ (FORCE=1 resets)
+	@$(S)/tree.sh
+
+export: ## write the commits after the base in build/linux to patches/
+	@$(S)/export.sh
+
+check-export: ## fail when patches/ is not the export of build/linux
+	@$(S)/check-export.sh
+
+kunit: ## KUnit dma-buf suites under UML, without and with DMABUF_DEBUG
+	@$(S)/kunit.sh
+
+kernel: ## build the x86_64 test kernel (configs/x86_64) and its headers
+	@$(S)/build-kernel.sh
+
+initramfs: ## build the initramfs with busybox and the test programs
+	@$(S)/build-initramfs.sh
+
+boot: ## boot the test kernel in qemu and run the VM tests (APPEND=, TESTS=)
+	@$(S)/boot.sh $(if $(APPEND),--append "$(APPEND)") $(if $(TESTS),--tests "$(TESTS)")
+
+static: ## checkpatch --strict, kernel-doc, sparse and W=1 on the series
+	@$(S)/check-patches.sh
+
+bisect: ## build the objects every patch touches, one patch at a time
+	@$(S)/bisect.sh
+
+clean: ## remove build outputs but keep build/linux and the fetched base
+	rm -rf build/kernel-x86_64 build/kunit-* build/boot build/results \
+		build/initramfs* build/bisect-obj
+
+distclean: ## remove build/ entirely (build/linux too: export first!)
+	rm -rf build

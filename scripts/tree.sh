@@ -1,0 +1,63 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Materialise build/linux: a git repository whose first commit is the
+# pristine base (tag "base"), with patches/ applied on top by git am.
+#
+# An existing tree is kept when it already carries exactly patches/; when
+# it carries other commits (work not exported yet) it is left alone unless
+# FORCE=1, which resets it to the base and applies patches/ again.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+FORCE=${FORCE:-0}
+
+make_baseline() {
+	local version=$1
+
+	[ -f "$BUILD/base/src/Makefile" ] || die "no extracted base: run scripts/fetch-base.sh"
+	rm -rf "$TREE"
+	mv "$BUILD/base/src" "$TREE"
+	log "committing the pristine base $version"
+	git -C "$TREE" init -q -b master
+	# Debian's top-level .gitignore ignores everything ("/*"): force-add.
+	git -C "$TREE" add -f -A .
+	GIT_AUTHOR_DATE="2000-01-01T00:00:00Z" GIT_COMMITTER_DATE="2000-01-01T00:00:00Z" \
+		tree_git commit -q -m "base: $BASE_PKG $version"
+	tree_git tag -a -m "base: $BASE_PKG $version" "$BASE_TAG"
+}
+
+apply_series() {
+	local p n=0
+
+	tree_git am --abort >/dev/null 2>&1 || true
+	tree_git checkout -q -B master "$BASE_TAG"
+	tree_git reset -q --hard "$BASE_TAG"
+	for p in "$TOP"/patches/0*.patch; do
+		[ -e "$p" ] || continue
+		case "$(basename "$p")" in 0000-*) continue ;; esac
+		if ! tree_git am -q --committer-date-is-author-date "$p" >/dev/null 2>"$BUILD/am.log"; then
+			cat "$BUILD/am.log" >&2
+			tree_git am --abort >/dev/null 2>&1 || true
+			die "patch does not apply: patches/$(basename "$p")"
+		fi
+		n=$((n + 1))
+	done
+	log "applied $n patches on $BASE_TAG"
+}
+
+version=$(base_version)
+[ -n "$version" ] || die "no base version: run scripts/fetch-base.sh"
+
+if [ "$(tree_base_version)" != "$version" ]; then
+	make_baseline "$version"
+	apply_series
+elif "$TOP/scripts/check-export.sh" --quiet; then
+	log "build/linux already carries patches/ on $BASE_PKG $version"
+elif [ "$FORCE" = 1 ] || [ "$(git -C "$TREE" rev-list --count "$BASE_TAG"..HEAD)" = 0 ]; then
+	apply_series
+else
+	die "build/linux has commits that are not in patches/: 'make export' them, or 'make tree FORCE=1' to drop them"
+fi
+git -C "$TREE" config user.name "$PROJECT_NAME"
+git -C "$TREE" config user.email "$PROJECT_EMAIL"
