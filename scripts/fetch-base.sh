@@ -101,7 +101,7 @@ fi
 debdir=$CACHE/debs
 mkdir -p "$debdir" 2>/dev/null || debdir=$BUILD/debs
 mkdir -p "$debdir"
-deb=$(find "$debdir" -name "${BASE_PKG}_$(echo "$version" | sed 's/:/%3a/')_*.deb" | head -n 1)
+deb=$(find "$debdir" -name "${BASE_PKG}_${version//:/%3a}_*.deb" | head -n 1)
 if [ -z "$deb" ]; then
 	log "downloading $BASE_PKG=$version"
 	(cd "$debdir" && papt apt-get -q -o Debug::NoLocking=1 download "$BASE_PKG=$version")

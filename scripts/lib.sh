@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # SPDX-License-Identifier: GPL-2.0
 # Shared helpers for the dmabuf-access scripts. Source it, do not run it.
 #
@@ -10,6 +11,7 @@ TREE=${TREE:-$BUILD/linux}
 # The tag on the pristine base commit in $TREE.
 BASE_TAG=${BASE_TAG:-base}
 # Machine-wide cache that survives a fresh clone (CI runs in one).
+export CACHE
 CACHE=${DMABUF_ACCESS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/dmabuf-access}
 JOBS=${JOBS:-$(nproc)}
 

@@ -1,0 +1,36 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The main job (make, make demo): fetch the base, apply the series, build
+# the x86_64 test kernel, boot it in qemu and run what runs inside, then
+# print a summary a person can read. The DMA-BUF transfer demo proper
+# (FunctionFS over dummy_hcd) comes with the FunctionFS patches; until then
+# the boot runs the VM tests that exist, under swiotlb=force so that every
+# mapping bounces as on a non-coherent device.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+APPEND=${APPEND:-swiotlb=force cma=32M}
+START=$(date +%s)
+
+step "fetch the base" "$TOP/scripts/fetch-base.sh"
+step "apply the series" "$TOP/scripts/tree.sh"
+step "build the kernel" "$TOP/scripts/build-kernel.sh"
+step "build the initramfs" "$TOP/scripts/build-initramfs.sh"
+rc=0
+step "boot and run ($APPEND)" "$TOP/scripts/boot.sh" --name demo --append "$APPEND" || rc=1
+
+results=$BUILD/boot/demo/results
+echo
+echo "== dmabuf-access demo =="
+echo "base:     $BASE_PKG $(base_version)"
+echo "series:   $(git -C "$TREE" rev-list --count "$BASE_TAG"..HEAD) patches on top"
+echo "kernel:   $BUILD/kernel-x86_64/arch/x86/boot/bzImage (debug: KASAN, lockdep, kmemleak, DMA-API debug, DMABUF_DEBUG)"
+echo "boot:     qemu-system-x86_64 (TCG), kernel command line: $APPEND"
+if [ -f "$results" ]; then
+	echo "results:  $(grep -c '^PASS' "$results" || true) passed, $(grep -c '^FAIL' "$results" || true) failed (build/boot/demo/results)"
+	grep '^FAIL' "$results" | sed 's/^/          /' || true
+fi
+echo "log:      build/boot/demo/console.log"
+echo "time:     $(($(date +%s) - START)) s"
+exit "$rc"

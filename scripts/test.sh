@@ -1,0 +1,94 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The test command (make test, called by .ci/run). Runs every check in
+# order, each step writing "PASS|FAIL|SKIP name" lines to build/results/,
+# and ends with one line "N passed, N failed". Exits non-zero on any
+# failure. A step that cannot run (for example the tree does not build)
+# counts as one failure and the steps that need it are reported as failed
+# rather than silently skipped.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+RESULTS=$BUILD/results
+# Kernel command lines of the boot runs: name=arguments.
+BOOT_RUNS=(
+	"default=cma=32M"
+	"swiotlb=swiotlb=force cma=32M"
+)
+
+# record NAME STATUS: one result line for a step that has no results file.
+record() {
+	echo "$2 $1" >>"$RESULTS/steps"
+	printf '%s %s\n' "$2" "$1"
+}
+
+# run_step NAME COMMAND...: run a step, record a failure if it fails.
+run_step() {
+	local name=$1
+	shift
+	if step "$name" "$@"; then
+		return 0
+	fi
+	record "$name" FAIL
+	return 1
+}
+
+series_applies() {
+	"$TOP/scripts/fetch-base.sh" && "$TOP/scripts/tree.sh" &&
+		"$TOP/scripts/check-export.sh"
+}
+
+boot_runs() {
+	local run name append rc=0
+	for run in "${BOOT_RUNS[@]}"; do
+		name=${run%%=*}
+		append=${run#*=}
+		step "boot ($name: $append)" "$TOP/scripts/boot.sh" --name "$name" --append "$append" || rc=1
+		if [ -f "$BUILD/boot/$name/results" ]; then
+			sed "s|^\([A-Z]*\) |\1 boot-$name/|" "$BUILD/boot/$name/results" >"$RESULTS/boot-$name"
+		else
+			record "boot-$name" FAIL
+		fi
+	done
+	return "$rc"
+}
+
+summary() {
+	local passed failed skipped
+	passed=$(cat "$RESULTS"/* 2>/dev/null | grep -c '^PASS ' || true)
+	failed=$(cat "$RESULTS"/* 2>/dev/null | grep -c '^FAIL ' || true)
+	skipped=$(cat "$RESULTS"/* 2>/dev/null | grep -c '^SKIP ' || true)
+	echo
+	log "results by step (build/results/):"
+	for f in "$RESULTS"/*; do
+		[ -f "$f" ] || continue
+		printf '  %-22s %4d passed %4d failed %4d skipped\n' "$(basename "$f")" \
+			"$(grep -c '^PASS ' "$f" || true)" "$(grep -c '^FAIL ' "$f" || true)" \
+			"$(grep -c '^SKIP ' "$f" || true)"
+	done
+	if [ "$failed" != 0 ]; then
+		log "failures:"
+		cat "$RESULTS"/* | grep '^FAIL ' | sed 's/^/  /'
+	fi
+	log "make test took $(($(date +%s) - START)) s"
+	echo "$passed passed, $failed failed, $skipped skipped"
+	[ "$failed" = 0 ]
+}
+
+START=$(date +%s)
+rm -rf "$RESULTS"
+mkdir -p "$RESULTS"
+: >"$RESULTS/steps"
+
+if run_step "series applies" series_applies; then
+	record "series-applies" PASS
+	run_step "static checks" "$TOP/scripts/check-patches.sh" || true
+	run_step "bisect build" "$TOP/scripts/bisect.sh" || true
+	run_step "kunit" "$TOP/scripts/kunit.sh" || true
+	if run_step "kernel" "$TOP/scripts/build-kernel.sh" &&
+		run_step "initramfs" "$TOP/scripts/build-initramfs.sh"; then
+		boot_runs || true
+	fi
+fi
+summary
