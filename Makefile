@@ -11,7 +11,7 @@ S := scripts
 
 .DEFAULT_GOAL := demo
 .PHONY: help deps fetch tree export check-export kunit kernel initramfs \
-	boot static bisect test demo bench clean distclean
+	boot sparse static bisect test demo bench clean distclean
 
 help: ## list the targets
 	@echo "dmabuf-access ($(BASE_PKG)): make TARGET"
@@ -51,7 +51,10 @@ initramfs: ## build the initramfs with busybox and the test programs
 boot: ## boot the test kernel in qemu and run the VM tests (APPEND=, TESTS=)
 	@$(S)/boot.sh $(if $(APPEND),--append "$(APPEND)") $(if $(TESTS),--tests "$(TESTS)")
 
-static: ## checkpatch --strict, kernel-doc, sparse and W=1 on the series
+sparse: ## build sid's sparse into build/tools (bookworm's is too old)
+	@$(S)/sparse.sh
+
+static: sparse ## checkpatch --strict, kernel-doc, sparse and W=1 on the series
 	@$(S)/check-patches.sh
 
 bisect: ## build the objects every patch touches, one patch at a time

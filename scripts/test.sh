@@ -81,13 +81,21 @@ rm -rf "$RESULTS"
 mkdir -p "$RESULTS"
 : >"$RESULTS/steps"
 
+# The test kernel's .config is also the configuration of the static checks
+# and of the bisect builds, so it is built first.
 if run_step "series applies" series_applies; then
 	record "series-applies" PASS
-	run_step "static checks" "$TOP/scripts/check-patches.sh" || true
-	run_step "bisect build" "$TOP/scripts/bisect.sh" || true
-	run_step "kunit" "$TOP/scripts/kunit.sh" || true
+	kernel_ok=0
 	if run_step "kernel" "$TOP/scripts/build-kernel.sh" &&
 		run_step "initramfs" "$TOP/scripts/build-initramfs.sh"; then
+		kernel_ok=1
+	fi
+	if run_step "sparse" "$TOP/scripts/sparse.sh"; then
+		run_step "static checks" "$TOP/scripts/check-patches.sh" || true
+	fi
+	run_step "bisect build" "$TOP/scripts/bisect.sh" || true
+	run_step "kunit" "$TOP/scripts/kunit.sh" || true
+	if [ "$kernel_ok" = 1 ]; then
 		boot_runs || true
 	fi
 fi
