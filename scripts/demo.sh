@@ -10,7 +10,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-APPEND=${APPEND:-swiotlb=force cma=32M}
+APPEND=${APPEND:-swiotlb=force cma=64M}
 START=$(date +%s)
 
 step "fetch the base" "$TOP/scripts/fetch-base.sh"
@@ -18,7 +18,7 @@ step "apply the series" "$TOP/scripts/tree.sh"
 step "build the kernel" "$TOP/scripts/build-kernel.sh"
 step "build the initramfs" "$TOP/scripts/build-initramfs.sh"
 rc=0
-step "boot and run ($APPEND)" "$TOP/scripts/boot.sh" --name demo --append "$APPEND" || rc=1
+step "boot and run ($APPEND)" "$TOP/scripts/boot.sh" --name demo --append "$APPEND" --kunit dma-buf-access || rc=1
 
 results=$BUILD/boot/demo/results
 echo

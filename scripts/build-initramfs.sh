@@ -1,0 +1,167 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Build the test VM's initramfs: busybox (Debian's busybox-static), /init
+# from tests/vm/init and the statically linked test programs, packed with the
+# kernel's own usr/gen_init_cpio.
+#
+# Test programs, in the order /init runs them (/tests/list):
+#   smoke          tests/vm/smoke.c: the VM has what the other tests need
+#   udmabuf        tools/testing/selftests/drivers/dma-buf/udmabuf.c
+#   dmabuf-heap    tools/testing/selftests/dmabuf-heaps/dmabuf-heap.c
+#   <name>         every other tests/vm/<name>.c
+# All compile against the UAPI headers that 'make headers' put in the kernel
+# build directory (scripts/build-kernel.sh), not /usr/include, passed with
+# -isystem as the selftests' KHDR_INCLUDES does. A program is compiled again
+# only when its sources or the headers are newer.
+#
+# Usage: scripts/build-initramfs.sh [--kernel-outdir DIR] [--output FILE]
+#   --kernel-outdir DIR  kernel build directory with usr/include
+#                        (default $KERNEL_OUTDIR or $BUILD/kernel-x86_64)
+#   --output FILE        default $INITRAMFS or $BUILD/initramfs.cpio.gz
+
+set -euo pipefail
+
+# shellcheck source=scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+KOUT=${KERNEL_OUTDIR:-$BUILD/kernel-x86_64}
+OUTPUT=${INITRAMFS:-$BUILD/initramfs.cpio.gz}
+WORK=$BUILD/initramfs
+VMTESTS=$TOP/tests/vm
+SELFTESTS=$TREE/tools/testing/selftests
+BUSYBOX=/bin/busybox
+CFLAGS=(-static -O2 -Wall)
+
+usage() {
+	sed -n '/^# Usage:/,/^$/s/^# \{0,1\}//p' "$0"
+	exit "${1:-0}"
+}
+
+parse_args() {
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--kernel-outdir) KOUT=${2:?--kernel-outdir needs a directory}; shift 2 ;;
+		--output) OUTPUT=${2:?--output needs a file}; shift 2 ;;
+		-h | --help) usage 0 ;;
+		*) warn "unknown argument: $1"; usage 1 >&2 ;;
+		esac
+	done
+}
+
+# newer_than OUT IN...: true when OUT is missing or older than any IN.
+newer_than() {
+	local out=$1 in
+	shift
+	[ -e "$out" ] || return 0
+	for in in "$@"; do
+		[ "$in" -nt "$out" ] && return 0
+	done
+	return 1
+}
+
+# compile NAME SOURCE [EXTRA_FLAGS...]: build /tests/NAME from SOURCE.
+compile() {
+	local name=$1 src=$2 out=$WORK/tests/$1
+	shift 2
+	if ! newer_than "$out" "$src" "$VMTESTS/harness.h" "$KOUT/usr/include" \
+		"$0"; then
+		return 0
+	fi
+	log "   CC $name <- ${src#"$TOP"/}"
+	gcc "${CFLAGS[@]}" -isystem "$KOUT/usr/include" "$@" -o "$out" "$src" || {
+		rm -f "$out"
+		warn "cannot compile $name"
+		return 1
+	}
+	echo "$name" >>"$WORK/list.new"
+}
+
+build_tests() {
+	local src name
+	mkdir -p "$WORK/tests"
+	: >"$WORK/list.new"
+	# step runs this in an 'if': errexit is off, so check every call.
+	compile smoke "$VMTESTS/smoke.c" -I"$VMTESTS" || return 1
+	compile udmabuf "$SELFTESTS/drivers/dma-buf/udmabuf.c" \
+		-I"$SELFTESTS" || return 1
+	compile dmabuf-heap "$SELFTESTS/dmabuf-heaps/dmabuf-heap.c" \
+		-I"$SELFTESTS" || return 1
+	for src in "$VMTESTS"/*.c; do
+		name=$(basename "$src" .c)
+		[ "$name" = smoke ] && continue
+		compile "$name" "$src" -I"$VMTESTS" || return 1
+	done
+	log "   $(wc -l <"$WORK/list.new") of $(list_tests | wc -l) test programs compiled"
+	rm -f "$WORK/list.new"
+	list_tests >"$WORK/tests/list"
+}
+
+# The test names in run order: smoke, upstream selftests, the rest.
+list_tests() {
+	local src name
+	echo smoke
+	echo udmabuf
+	echo dmabuf-heap
+	for src in "$VMTESTS"/*.c; do
+		name=$(basename "$src" .c)
+		[ "$name" = smoke ] || echo "$name"
+	done
+}
+
+# gen_init_cpio builds the archive from a list, without root or fakeroot.
+build_gen_init_cpio() {
+	if newer_than "$WORK/gen_init_cpio" "$TREE/usr/gen_init_cpio.c"; then
+		gcc -O2 -o "$WORK/gen_init_cpio" "$TREE/usr/gen_init_cpio.c" ||
+			return 1
+	fi
+}
+
+write_cpio_list() {
+	local d applet t
+	while read -r t; do
+		[ -x "$WORK/tests/$t" ] || { warn "no test program $t"; return 1; }
+	done <"$WORK/tests/list"
+	for d in /bin /sbin /usr /usr/bin /usr/sbin /dev /proc /sys /tmp /root \
+		/etc /tests /mnt; do
+		echo "dir $d 755 0 0"
+	done
+	echo "nod /dev/console 600 0 0 c 5 1"
+	echo "nod /dev/null 666 0 0 c 1 3"
+	echo "file /init $VMTESTS/init 755 0 0"
+	echo "file /bin/busybox $BUSYBOX 755 0 0"
+	for applet in $("$BUSYBOX" --list); do
+		[ "$applet" = busybox ] && continue
+		echo "slink /bin/$applet busybox 777 0 0"
+	done
+	echo "file /tests/list $WORK/tests/list 644 0 0"
+	while read -r t; do
+		echo "file /tests/$t $WORK/tests/$t 755 0 0"
+	done <"$WORK/tests/list"
+}
+
+pack() {
+	write_cpio_list >"$WORK/cpio.list" || return 1
+	"$WORK/gen_init_cpio" -t 0 "$WORK/cpio.list" | gzip -9n >"$OUTPUT.tmp" ||
+		return 1
+	mv "$OUTPUT.tmp" "$OUTPUT"
+}
+
+main() {
+	local start
+	start=$(date +%s)
+	parse_args "$@"
+	need gcc gzip
+	[ -x "$BUSYBOX" ] || die "$BUSYBOX missing: install busybox-static"
+	if ldd "$BUSYBOX" >/dev/null 2>&1; then
+		die "$BUSYBOX is dynamically linked: install busybox-static"
+	fi
+	[ -d "$KOUT/usr/include/linux" ] ||
+		die "no UAPI headers in $KOUT/usr/include: run scripts/build-kernel.sh"
+	mkdir -p "$WORK" "$(dirname "$OUTPUT")"
+	step "compile test programs" build_tests || die "test programs do not compile"
+	step "build gen_init_cpio" build_gen_init_cpio || die "no gen_init_cpio"
+	step "pack $OUTPUT" pack || die "cannot pack $OUTPUT"
+	log "initramfs: $OUTPUT ($(du -k "$OUTPUT" | cut -f1) KiB, $(wc -l <"$WORK/tests/list") tests) in $(($(date +%s) - start)) s"
+}
+
+main "$@"

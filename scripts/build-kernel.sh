@@ -1,0 +1,171 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Build the x86_64 test kernel (bzImage) and its UAPI headers out of tree.
+#
+# The .config is allnoconfig plus the fragments in configs/x86_64/, merged
+# with the kernel's own scripts/kconfig/merge_config.sh. It is merged again
+# only when the fragments changed or .config is missing; every value the
+# fragments ask for must end up in .config, or the build fails. Then
+# 'make bzImage' and 'make headers' (the test programs compile against
+# $OUTDIR/usr/include). Re-running without a change takes seconds.
+#
+# Usage: scripts/build-kernel.sh [--outdir DIR] [--no-debug] [--config-only]
+#   --outdir DIR   build directory (default $KERNEL_OUTDIR or
+#                  $BUILD/kernel-x86_64, $BUILD/kernel-x86_64-nodebug with
+#                  --no-debug)
+#   --no-debug     leave configs/x86_64/debug.config out (no KASAN, lockdep,
+#                  kmemleak, DMA API debug), e.g. for benchmarks
+#   --config-only  stop after the configuration step
+
+set -euo pipefail
+
+# shellcheck source=scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+OUTDIR=${KERNEL_OUTDIR:-}
+CONFIGS=$TOP/configs/x86_64
+DEBUG=1
+CONFIG_ONLY=0
+
+usage() {
+	sed -n '/^# Usage:/,/^$/s/^# \{0,1\}//p' "$0"
+	exit "${1:-0}"
+}
+
+parse_args() {
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--outdir) OUTDIR=${2:?--outdir needs a directory}; shift 2 ;;
+		--no-debug) DEBUG=0; shift ;;
+		--config-only) CONFIG_ONLY=1; shift ;;
+		-h | --help) usage 0 ;;
+		*) warn "unknown argument: $1"; usage 1 >&2 ;;
+		esac
+	done
+	if [ -z "$OUTDIR" ]; then
+		OUTDIR=$BUILD/kernel-x86_64
+		[ "$DEBUG" = 1 ] || OUTDIR+=-nodebug
+	fi
+	mkdir -p "$OUTDIR"
+	OUTDIR=$(cd "$OUTDIR" && pwd)
+}
+
+# The fragments, in merge order: later ones override earlier ones.
+fragments() {
+	echo "$CONFIGS/base.config"
+	if [ "$DEBUG" = 1 ]; then
+		echo "$CONFIGS/debug.config"
+	fi
+}
+
+# What the current fragments hash to; kept in $OUTDIR next to .config.
+fragments_stamp() {
+	local f
+	fragments | while read -r f; do
+		printf '%s ' "$(basename "$f")"
+		sha256sum <"$f"
+	done
+}
+
+kmake() {
+	make -C "$TREE" O="$OUTDIR" CC="$(kernel_cc)" -j"$JOBS" "$@"
+}
+
+# kmake_logged LOG TARGET...: run make into LOG, show its tail on failure.
+kmake_logged() {
+	local logf=$1
+	shift
+	if ! kmake "$@" >"$logf" 2>&1; then
+		tail -n 40 "$logf" >&2
+		warn "make $* failed, full log: $logf"
+		return 1
+	fi
+}
+
+merge_config() {
+	local frags
+	mapfile -t frags < <(fragments)
+	# merge_config.sh runs 'make allnoconfig' in the current directory.
+	(cd "$TREE" && env -u KCONFIG_CONFIG \
+		scripts/kconfig/merge_config.sh -n -O "$OUTDIR" "${frags[@]}") \
+		>"$OUTDIR/merge_config.log" 2>&1 ||
+		{ cat "$OUTDIR/merge_config.log" >&2; return 1; }
+	# merge_config.sh reports mismatches but does not fail on them;
+	# verify_config below does.
+	grep -A2 '^WARNING' "$OUTDIR/merge_config.log" >&2 || true
+	fragments_stamp >"$OUTDIR/.fragments.stamp"
+}
+
+# Fail unless every symbol the fragments set (last fragment wins) has that
+# value in .config, and every "is not set" symbol is unset.
+verify_config() {
+	local frags
+	mapfile -t frags < <(fragments)
+	awk '
+	FNR == NR { have[$0] = 1; next }
+	/^CONFIG_[A-Za-z0-9_]+=/ {
+		sym = $0; sub(/=.*/, "", sym); want[sym] = $0; next
+	}
+	/^# CONFIG_[A-Za-z0-9_]+ is not set$/ {
+		sym = $2; want[sym] = "unset"; next
+	}
+	END {
+		bad = 0
+		for (sym in want) {
+			if (want[sym] == "unset") {
+				for (line in have)
+					if (index(line, sym "=") == 1) {
+						print "  " sym ": requested unset, got " line
+						bad++
+					}
+			} else if (!(want[sym] in have)) {
+				print "  " sym ": requested " want[sym] ", not in .config"
+				bad++
+			}
+		}
+		exit bad != 0
+	}' "$OUTDIR/.config" "${frags[@]}" >"$OUTDIR/verify_config.log" || {
+		cat "$OUTDIR/verify_config.log" >&2
+		return 1
+	}
+}
+
+configure() {
+	if [ ! -f "$OUTDIR/.config" ]; then
+		log "no .config in $OUTDIR: merging fragments"
+	elif ! fragments_stamp | cmp -s - "$OUTDIR/.fragments.stamp"; then
+		log "fragments changed: merging again"
+	else
+		log "fragments unchanged: keeping $OUTDIR/.config"
+		return 0
+	fi
+	step "merge $(fragments | xargs -n1 basename | tr '\n' ' ')" merge_config
+}
+
+main() {
+	local start
+	start=$(date +%s)
+	parse_args "$@"
+	need make gcc flex bison bc
+	[ -f "$TREE/Makefile" ] || die "no kernel tree at $TREE: run 'make tree'"
+	log "kernel tree $TREE, output $OUTDIR, CC=$(kernel_cc), -j$JOBS"
+
+	configure
+	# syncconfig during the build may change .config when Kconfig files
+	# changed; verify after it too, it costs nothing.
+	step "verify requested config" verify_config ||
+		die "some requested options are missing from $OUTDIR/.config (see above)"
+	[ "$CONFIG_ONLY" = 1 ] && return 0
+
+	step "make bzImage" kmake_logged "$OUTDIR/build.log" bzImage ||
+		die "kernel build failed"
+	step "verify requested config after build" verify_config ||
+		die "some requested options are missing from $OUTDIR/.config (see above)"
+	step "make headers" kmake_logged "$OUTDIR/headers.log" headers ||
+		die "make headers failed"
+	log "bzImage: $OUTDIR/arch/x86/boot/bzImage"
+	log "headers: $OUTDIR/usr/include"
+	log "kernel build done in $(($(date +%s) - start)) s"
+}
+
+main "$@"
