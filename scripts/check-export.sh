@@ -16,13 +16,20 @@ if ! "$TOP/scripts/export.sh" "$tmp" >/dev/null 2>&1; then
 	[ "$quiet" = 1 ] || log "cannot export build/linux"
 	exit 1
 fi
-if diff -r <(cd "$TOP/patches" && ls 0*.patch) <(cd "$tmp" && ls 0*.patch) >/dev/null &&
-	diff -q -r -x cover-letter.txt "$TOP/patches" "$tmp" >/dev/null 2>&1; then
+same=1
+if [ "$(cd "$TOP/patches" && ls 0*.patch)" != "$(cd "$tmp" && ls 0*.patch)" ]; then
+	same=0
+else
+	for p in "$tmp"/0*.patch; do
+		cmp -s "$p" "$TOP/patches/$(basename "$p")" || same=0
+	done
+fi
+if [ "$same" = 1 ]; then
 	[ "$quiet" = 1 ] || log "patches/ is the export of build/linux"
 	exit 0
 fi
 if [ "$quiet" = 0 ]; then
 	log "patches/ and build/linux disagree:"
-	diff -r -u -x cover-letter.txt "$TOP/patches" "$tmp" | head -n 60 || true
+	diff -u --from-file="$TOP/patches" "$tmp"/0*.patch | head -n 60 || true
 fi
 exit 1
