@@ -51,7 +51,11 @@ need() {
 	done
 }
 
-# Compiler for kernel builds: ccache when the machine has it.
+# Compiler for kernel builds: ccache when the machine has it. Paths under
+# the repository are hashed relative to it, so that a fresh clone in another
+# folder (as CI makes) still hits the cache of an earlier one.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$TOP}
+export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
 kernel_cc() {
 	if command -v ccache >/dev/null 2>&1; then
 		echo "ccache gcc"

@@ -4,13 +4,17 @@
 # Materialise build/linux: a git repository whose first commit is the
 # pristine base (tag "base"), with patches/ applied on top by git am.
 #
-# An existing tree is kept when it already carries exactly patches/; when
-# it carries other commits (work not exported yet) it is left alone unless
-# FORCE=1, which resets it to the base and applies patches/ again.
+# An existing tree is kept when it already carries exactly patches/. It is
+# reset to the base and patches/ applied again when nobody committed in it
+# since the last apply (for example after patches/ changed, or after a
+# patch failed to apply); when it carries other commits (work not exported
+# yet) it is left alone unless FORCE=1.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 FORCE=${FORCE:-0}
+# HEAD of the tree right after the last apply_series.
+APPLIED=$BUILD/tree-applied
 
 make_baseline() {
 	local version=$1
@@ -39,11 +43,19 @@ apply_series() {
 		if ! tree_git am -q --committer-date-is-author-date "$p" >/dev/null 2>"$BUILD/am.log"; then
 			cat "$BUILD/am.log" >&2
 			tree_git am --abort >/dev/null 2>&1 || true
+			git -C "$TREE" rev-parse HEAD >"$APPLIED"
 			die "patch does not apply: patches/$(basename "$p")"
 		fi
 		n=$((n + 1))
 	done
+	git -C "$TREE" rev-parse HEAD >"$APPLIED"
 	log "applied $n patches on $BASE_TAG"
+}
+
+# True when nobody committed in the tree since this script last applied
+# patches/ to it: then nothing is lost by applying them again.
+untouched_since_apply() {
+	[ "$(git -C "$TREE" rev-parse HEAD)" = "$(cat "$APPLIED" 2>/dev/null)" ]
 }
 
 version=$(base_version)
@@ -54,7 +66,8 @@ if [ "$(tree_base_version)" != "$version" ]; then
 	apply_series
 elif "$TOP/scripts/check-export.sh" --quiet; then
 	log "build/linux already carries patches/ on $BASE_PKG $version"
-elif [ "$FORCE" = 1 ] || [ "$(git -C "$TREE" rev-list --count "$BASE_TAG"..HEAD)" = 0 ]; then
+elif [ "$FORCE" = 1 ] || untouched_since_apply ||
+	[ "$(git -C "$TREE" rev-list --count "$BASE_TAG"..HEAD)" = 0 ]; then
 	apply_series
 else
 	die "build/linux has commits that are not in patches/: 'make export' them, or 'make tree FORCE=1' to drop them"
