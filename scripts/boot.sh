@@ -178,6 +178,13 @@ test_results() {
 # Built-in KUnit suites: top-level KTAP results on kernel (timestamped) lines.
 kunit_results() {
 	awk '
+	function kunit_case(line, prefix,    status) {
+		status = "PASS"
+		if (line ~ /^ *not ok/) status = "FAIL"
+		if (line ~ /# SKIP/) status = "SKIP"
+		sub(/^ *(not )?ok [0-9]+ /, "", line); sub(/ *#.*/, "", line)
+		return status " kunit/" prefix line
+	}
 	!/^\[ *[0-9]+\.[0-9]+\] / { next }
 	{ sub(/^\[ *[0-9]+\.[0-9]+\] /, "") }
 	/^KTAP version/ { ktap = 1; next }
@@ -190,8 +197,16 @@ kunit_results() {
 		print status " kunit/" line; seen++
 		next
 	}
+	# Case results: "    # Subtest: suite", then cases at the same
+	# indent; parameterised cases nest one level deeper.
+	/^    # Subtest: / { suite = $3; group = ""; next }
+	/^        # Subtest: / { group = $3; next }
+	/^        (not )?ok [0-9]+ / { print kunit_case($0, suite "/" group "/"); next }
 	/^    (not )?ok [0-9]+ / {
 		if ($1 == "not") sfail++; else spass++
+		line = $0; sub(/^ *(not )?ok [0-9]+ /, "", line); sub(/ *#.*/, "", line)
+		if (line == group) { group = ""; next }
+		print kunit_case($0, suite "/")
 	}
 	END {
 		if (planned && seen < planned)

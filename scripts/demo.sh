@@ -18,7 +18,15 @@ step "apply the series" "$TOP/scripts/tree.sh"
 step "build the kernel" "$TOP/scripts/build-kernel.sh"
 step "build the initramfs" "$TOP/scripts/build-initramfs.sh"
 rc=0
-step "boot and run ($APPEND)" "$TOP/scripts/boot.sh" --name demo --append "$APPEND" --kunit dma-buf-access || rc=1
+boot() {
+	mkdir -p "$BUILD/boot"
+	"$TOP/scripts/boot.sh" --name demo --append "$APPEND" \
+		--kunit dma-buf-access >"$BUILD/boot/demo.out" 2>&1 || {
+		tail -n 30 "$BUILD/boot/demo.out"
+		return 1
+	}
+}
+step "boot and run ($APPEND)" boot || rc=1
 
 results=$BUILD/boot/demo/results
 echo
@@ -30,7 +38,13 @@ echo "boot:     qemu-system-x86_64 (TCG), kernel command line: $APPEND"
 if [ -f "$results" ]; then
 	echo "results:  $(grep -c '^PASS' "$results" || true) passed, $(grep -c '^FAIL' "$results" || true) failed (build/boot/demo/results)"
 	grep '^FAIL' "$results" | sed 's/^/          /' || true
+	# One line per test program: cases passed, failed, skipped.
+	awk '{ split($2, n, "/"); p = n[1]; if (!(p in seen)) { seen[p] = 1; order[++k] = p }
+	       c[p, $1]++ }
+	     END { for (i = 1; i <= k; i++) { p = order[i]
+	       printf "          %-18s %3d passed %3d failed %3d skipped\n", p,
+	              c[p, "PASS"], c[p, "FAIL"], c[p, "SKIP"] } }' "$results"
 fi
-echo "log:      build/boot/demo/console.log"
+echo "log:      build/boot/demo/console.log, build/boot/demo.out"
 echo "time:     $(($(date +%s) - START)) s"
 exit "$rc"
