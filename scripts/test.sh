@@ -61,14 +61,21 @@ boot_runs() {
 	return "$rc"
 }
 
+# Every result line of every step: the files without an extension.
+results_lines() {
+	find "$RESULTS" -maxdepth 1 -type f ! -name '*.*' -exec cat {} +
+}
+
 summary() {
 	local passed failed skipped
-	passed=$(cat "$RESULTS"/* 2>/dev/null | grep -c '^PASS ' || true)
-	failed=$(cat "$RESULTS"/* 2>/dev/null | grep -c '^FAIL ' || true)
-	skipped=$(cat "$RESULTS"/* 2>/dev/null | grep -c '^SKIP ' || true)
+	passed=$(results_lines | grep -c '^PASS ' || true)
+	failed=$(results_lines | grep -c '^FAIL ' || true)
+	skipped=$(results_lines | grep -c '^SKIP ' || true)
 	echo
 	log "results by step (build/results/):"
 	for f in "$RESULTS"/*; do
+		# Results files have no extension; logs and JSON sit beside them.
+		case "$(basename "$f")" in *.*) continue ;; esac
 		[ -f "$f" ] || continue
 		printf '  %-22s %4d passed %4d failed %4d skipped\n' "$(basename "$f")" \
 			"$(grep -c '^PASS ' "$f" || true)" "$(grep -c '^FAIL ' "$f" || true)" \
@@ -76,7 +83,7 @@ summary() {
 	done
 	if [ "$failed" != 0 ]; then
 		log "failures:"
-		cat "$RESULTS"/* | grep '^FAIL ' | sed 's/^/  /'
+		results_lines | grep '^FAIL ' | sed 's/^/  /'
 	fi
 	log "make test took $(($(date +%s) - START)) s"
 	echo "$passed passed, $failed failed, $skipped skipped"
