@@ -18,9 +18,9 @@
 # reported as "not built: not enabled in config" and fails the commit: the
 # test configuration must enable what the series adds.
 #
-# The configuration is build/kernel-x86_64/.config (scripts/build-kernel.sh);
-# until that exists, x86_64_defconfig plus the options in FALLBACK_CONFIG,
-# merged with merge_config.sh, with a warning. 'make prepare' is paid once;
+# The configuration is the test kernel's, build/kernel-x86_64/.config from
+# configs/x86_64 (scripts/build-kernel.sh --config-only makes it when it is
+# missing). 'make prepare' is paid once;
 # every later run and commit only rebuilds what changed.
 #
 # Output: one line per commit, 'PASS bisect 0001-name' or 'FAIL bisect
@@ -28,15 +28,13 @@
 # build/results/bisect, and 'bisect: N passed, N failed'. Exit status 1 if
 # any commit failed.
 #
-# Environment: BISECT_SRC, BISECT_OBJ (directories), BISECT_CONFIG (the
-# .config to start from), BISECT_REV (default master), PATCHES (where the
-# exported patches are, for the names).
+# Environment: BISECT_SRC, BISECT_OBJ (directories), BISECT_REV (default
+# master), PATCHES (where the exported patches are, for the names).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 SRC=${BISECT_SRC:-$BUILD/bisect-src}
 OBJ=${BISECT_OBJ:-$BUILD/bisect-obj}
-CONFIG=${BISECT_CONFIG:-$BUILD/kernel-x86_64/.config}
 REV=${BISECT_REV:-master}
 PATCHES=${PATCHES:-$TOP/patches}
 RESULTS=$BUILD/results/bisect
@@ -57,26 +55,6 @@ HEADER_DIRS=(
 	"include/linux/iio/buffer_impl.h drivers/iio/"
 )
 
-# Used only while build/kernel-x86_64/.config does not exist yet.
-FALLBACK_CONFIG='CONFIG_DMA_SHARED_BUFFER=y
-CONFIG_UDMABUF=y
-CONFIG_DMABUF_HEAPS=y
-CONFIG_DMABUF_HEAPS_SYSTEM=y
-CONFIG_DMABUF_HEAPS_CMA=y
-CONFIG_CMA=y
-CONFIG_DMA_CMA=y
-CONFIG_USB_GADGET=y
-CONFIG_USB_DUMMY_HCD=y
-CONFIG_USB_CONFIGFS=y
-CONFIG_USB_CONFIGFS_F_FS=y
-CONFIG_IIO=y
-CONFIG_IIO_BUFFER=y
-CONFIG_IIO_BUFFER_DMA=y
-CONFIG_IIO_BUFFER_DMAENGINE=y
-CONFIG_DMADEVICES=y
-CONFIG_KUNIT=y
-CONFIG_DMABUF_KUNIT_TEST=y
-CONFIG_DMABUF_DEBUG=y'
 
 passed=0
 failed=0
@@ -85,50 +63,17 @@ kmake() {
 	make -C "$SRC" O="$OBJ" CC="$(kernel_cc)" -j"$JOBS" -s "$@"
 }
 
-# A worktree of $TREE at $SRC, created once.
-ensure_worktree() {
-	local common
-
-	if [ -e "$SRC/.git" ]; then
-		common=$(cd "$SRC" && cd "$(git rev-parse --git-common-dir)" && pwd -P)
-		if [ "$common" = "$(cd "$TREE" && cd "$(git rev-parse --git-common-dir)" && pwd -P)" ]; then
-			return 0
-		fi
-		warn "$SRC is a worktree of another repository: recreating it"
-		git -C "$SRC" worktree remove --force "$SRC" 2>/dev/null || rm -rf "$SRC"
-	elif [ -e "$SRC" ]; then
-		rm -rf "$SRC"
-	fi
-	git -C "$TREE" worktree prune
-	git -C "$TREE" worktree add -q --detach "$SRC" "$BASE_TAG"
-}
-
-# The starting .config in $OBJ: a copy of $CONFIG, or the fallback.
+# The starting .config in $OBJ: a copy of the test kernel's.
 ensure_config() {
-	mkdir -p "$OBJ"
-	if [ -f "$CONFIG" ]; then
-		if ! cmp -s "$CONFIG" "$OBJ/.config.input"; then
-			log "config: $CONFIG"
-			cp "$CONFIG" "$OBJ/.config.input"
-			cp "$CONFIG" "$OBJ/.config"
-		fi
-	elif [ ! -f "$OBJ/.config.input" ] || ! cmp -s <(echo "$FALLBACK_CONFIG") "$OBJ/fallback.config"; then
-		warn "$CONFIG missing: using x86_64_defconfig + the fallback options"
-		echo "$FALLBACK_CONFIG" >"$OBJ/fallback.config"
-		(cd "$SRC" && scripts/kconfig/merge_config.sh -m -O "$OBJ" \
-			arch/x86/configs/x86_64_defconfig "$OBJ/fallback.config") >"$OBJ/merge_config.log" 2>&1 ||
-			die "merge_config.sh failed: see $OBJ/merge_config.log"
-		kmake olddefconfig
-		cp "$OBJ/.config" "$OBJ/.config.input"
-		report_missing_options "$OBJ/fallback.config"
-	fi
-}
+	local config
 
-report_missing_options() {
-	local line
-	while read -r line; do
-		grep -qxF "$line" "$OBJ/.config" || warn "config: $line did not survive (dependency missing)"
-	done <"$1"
+	config=$(test_kernel_config)
+	mkdir -p "$OBJ"
+	if ! cmp -s "$config" "$OBJ/.config.input"; then
+		log "config: $config"
+		cp "$config" "$OBJ/.config.input"
+		cp "$config" "$OBJ/.config"
+	fi
 }
 
 # commit_name INDEX SHA: the patch file name without .patch when patches/
@@ -319,7 +264,7 @@ main() {
 
 	# prepare runs on whatever the worktree holds (base when new): going
 	# back to base first would only make the next commits rebuild more.
-	step "worktree $SRC" ensure_worktree
+	step "worktree $SRC" tree_worktree "$SRC" "$BASE_TAG"
 	step "config in $OBJ" ensure_config
 	step "make prepare (once; incremental afterwards)" kmake prepare ||
 		die "make prepare failed at $BASE_TAG"

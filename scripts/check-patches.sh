@@ -39,8 +39,8 @@
 #   --no-build  checkpatch and kernel-doc only (seconds)
 # Environment: PATCHES (default patches/), STATIC_SRC, STATIC_OBJ (where
 # the worktree and the object directory go: build/static-src and
-# build/static-obj), STATIC_CONFIG (the .config, default the test kernel's
-# build/kernel-x86_64/.config, else x86_64_defconfig + FALLBACK_CONFIG).
+# build/static-obj). The configuration is the test kernel's,
+# build/kernel-x86_64/.config (configs/x86_64).
 # Logs: build/results/static.d/.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -49,32 +49,11 @@ PATCHES=${PATCHES:-$TOP/patches}
 ACCEPTED=$PATCHES/checkpatch-accepted.txt
 SRC=${STATIC_SRC:-$BUILD/static-src}
 OBJ=${STATIC_OBJ:-$BUILD/static-obj}
-CONFIG=${STATIC_CONFIG:-$BUILD/kernel-x86_64/.config}
 SPARSE=$BUILD/tools/bin/sparse
 REV=master
 RESULTS=$BUILD/results/static
 WORK=$BUILD/results/static.d
 
-# Used only while build/kernel-x86_64/.config does not exist yet.
-FALLBACK_CONFIG='CONFIG_DMA_SHARED_BUFFER=y
-CONFIG_UDMABUF=y
-CONFIG_DMABUF_HEAPS=y
-CONFIG_DMABUF_HEAPS_SYSTEM=y
-CONFIG_DMABUF_HEAPS_CMA=y
-CONFIG_CMA=y
-CONFIG_DMA_CMA=y
-CONFIG_USB_GADGET=y
-CONFIG_USB_DUMMY_HCD=y
-CONFIG_USB_CONFIGFS=y
-CONFIG_USB_CONFIGFS_F_FS=y
-CONFIG_IIO=y
-CONFIG_IIO_BUFFER=y
-CONFIG_IIO_BUFFER_DMA=y
-CONFIG_IIO_BUFFER_DMAENGINE=y
-CONFIG_DMADEVICES=y
-CONFIG_KUNIT=y
-CONFIG_DMABUF_KUNIT_TEST=y
-CONFIG_DMABUF_DEBUG=y'
 
 cocci=0
 build=1
@@ -95,24 +74,6 @@ pass_fail() {
 		sed 's/^/    /' "$3" | tee -a "$RESULTS"
 		failed=$((failed + 1))
 	fi
-}
-
-# A worktree of $TREE at $SRC, created once.
-ensure_worktree() {
-	local common
-
-	if [ -e "$SRC/.git" ]; then
-		common=$(cd "$SRC" && cd "$(git rev-parse --git-common-dir)" && pwd -P)
-		if [ "$common" = "$(cd "$TREE" && cd "$(git rev-parse --git-common-dir)" && pwd -P)" ]; then
-			return 0
-		fi
-		warn "$SRC is a worktree of another repository: recreating it"
-		git -C "$SRC" worktree remove --force "$SRC" 2>/dev/null || rm -rf "$SRC"
-	elif [ -e "$SRC" ]; then
-		rm -rf "$SRC"
-	fi
-	git -C "$TREE" worktree prune
-	git -C "$TREE" worktree add -q --detach "$SRC" "$REV"
 }
 
 checkout() {
@@ -220,23 +181,15 @@ run_kerneldoc() {
 
 # --- sparse and W=1 ----------------------------------------------------------
 
-# The starting .config in DIR: a copy of $CONFIG, or the fallback.
+# The starting .config in $1: a copy of the test kernel's.
 ensure_config() {
-	local dir=$1
+	local dir=$1 config
 
+	config=$(test_kernel_config)
 	mkdir -p "$dir"
-	if [ -f "$CONFIG" ]; then
-		if ! cmp -s "$CONFIG" "$dir/.config.input"; then
-			cp "$CONFIG" "$dir/.config.input"
-			cp "$CONFIG" "$dir/.config"
-		fi
-	elif [ ! -f "$dir/.config.input" ] || ! cmp -s <(echo "$FALLBACK_CONFIG") "$dir/fallback.config"; then
-		warn "$CONFIG missing: using x86_64_defconfig + the fallback options"
-		echo "$FALLBACK_CONFIG" >"$dir/fallback.config"
-		(cd "$SRC" && scripts/kconfig/merge_config.sh -m -O "$dir" \
-			arch/x86/configs/x86_64_defconfig "$dir/fallback.config") >"$dir/merge_config.log" 2>&1 ||
-			die "merge_config.sh failed: see $dir/merge_config.log"
-		cp "$dir/.config" "$dir/.config.input"
+	if ! cmp -s "$config" "$dir/.config.input"; then
+		cp "$config" "$dir/.config.input"
+		cp "$config" "$dir/.config"
 	fi
 	make -C "$SRC" O="$dir" -s olddefconfig >/dev/null
 }
@@ -396,7 +349,7 @@ main() {
 		grep -vE '^(Documentation|samples)/' || true)
 	mapfile -t cocci_dirs < <(printf '%s\n' "${obj_files[@]}" | grep . | xargs -r -n1 dirname | sort -u)
 
-	step "worktree $SRC at $REV" ensure_worktree
+	step "worktree $SRC at $REV" tree_worktree "$SRC" "$REV"
 	checkout "$REV"
 	step "checkpatch --strict" run_checkpatch
 	step "kernel-doc -Wall on ${#doc_files[@]} files" run_kerneldoc

@@ -23,11 +23,9 @@ APTDIR=$BUILD/apt
 write_apt_config() {
 	local suite
 
-	mkdir -p "$APTDIR/etc/apt.conf.d" "$APTDIR/etc/preferences.d" \
-		"$APTDIR/etc/sources.list.d" "$APTDIR/lists/partial" \
-		"$APTDIR/cache/archives/partial"
-	: >"$APTDIR/status"
+	private_apt "$APTDIR"
 	: >"$APTDIR/etc/sources.list"
+	: >"$APTDIR/etc/preferences.d/suites.pref"
 	for suite in $SUITES; do
 		echo "deb [signed-by=$KEYRING] $MIRROR $suite main" >>"$APTDIR/etc/sources.list"
 		# Experimental has priority 1 by default; give every suite the
@@ -35,24 +33,6 @@ write_apt_config() {
 		printf 'Package: *\nPin: release n=%s\nPin-Priority: 500\n\n' "$suite" \
 			>>"$APTDIR/etc/preferences.d/suites.pref"
 	done
-	# The mirror may serve Release files past their Valid-Until date
-	# (a snapshot); their signatures are still checked.
-	cat >"$APTDIR/apt.conf" <<CONF
-Dir::State "$APTDIR";
-Dir::State::lists "$APTDIR/lists";
-Dir::State::status "$APTDIR/status";
-Dir::Cache "$APTDIR/cache";
-Dir::Etc "$APTDIR/etc";
-Dir::Etc::sourcelist "$APTDIR/etc/sources.list";
-Dir::Etc::sourceparts "$APTDIR/etc/sources.list.d";
-Dir::Etc::parts "$APTDIR/etc/apt.conf.d";
-Dir::Etc::preferences "$APTDIR/etc/preferences";
-Dir::Etc::preferencesparts "$APTDIR/etc/preferences.d";
-APT::Architecture "amd64";
-Acquire::Languages "none";
-Acquire::Check-Valid-Until "false";
-APT::Sandbox::User "root";
-CONF
 }
 
 papt() {

@@ -85,3 +85,63 @@ PROJECT_EMAIL="dmabuf-access@lists.invalid"
 tree_git() {
 	git -C "$TREE" -c user.name="$PROJECT_NAME" -c user.email="$PROJECT_EMAIL" "$@"
 }
+
+# tree_worktree DIR REV: a worktree of $TREE at DIR, created once (at REV)
+# and reused; the caller checks out what it needs.
+tree_worktree() {
+	local dir=$1 rev=$2 common
+
+	if [ -e "$dir/.git" ]; then
+		common=$(cd "$dir" && cd "$(git rev-parse --git-common-dir)" && pwd -P)
+		if [ "$common" = "$(cd "$TREE" && cd "$(git rev-parse --git-common-dir)" && pwd -P)" ]; then
+			return 0
+		fi
+		warn "$dir is a worktree of another repository: recreating it"
+		git -C "$dir" worktree remove --force "$dir" 2>/dev/null || rm -rf "$dir"
+	elif [ -e "$dir" ]; then
+		rm -rf "$dir"
+	fi
+	git -C "$TREE" worktree prune
+	git -C "$TREE" worktree add -q --detach "$dir" "$rev"
+}
+
+# The test kernel's .config (configs/x86_64), the configuration of every
+# out-of-tree build of the checks: configured now if it does not exist yet.
+TEST_KERNEL_CONFIG=$BUILD/kernel-x86_64/.config
+test_kernel_config() {
+	[ -f "$TEST_KERNEL_CONFIG" ] ||
+		"$TOP/scripts/build-kernel.sh" --config-only >&2 ||
+		die "cannot configure the test kernel"
+	echo "$TEST_KERNEL_CONFIG"
+}
+
+# private_apt DIR: a private apt configuration in DIR (apt.conf, etc/, lists,
+# cache, an empty status), so that apt-get and apt-cache with
+# APT_CONFIG=DIR/apt.conf never read or change the system's sources. The
+# caller writes DIR/etc/sources.list (and preferences.d/ if it needs them).
+# The mirror may serve Release files past their Valid-Until date (a
+# snapshot); their signatures are still checked.
+private_apt() {
+	local dir=$1
+
+	mkdir -p "$dir/etc/apt.conf.d" "$dir/etc/preferences.d" \
+		"$dir/etc/sources.list.d" "$dir/lists/partial" \
+		"$dir/cache/archives/partial"
+	[ -f "$dir/status" ] || : >"$dir/status"
+	cat >"$dir/apt.conf" <<CONF
+Dir::State "$dir";
+Dir::State::lists "$dir/lists";
+Dir::State::status "$dir/status";
+Dir::Cache "$dir/cache";
+Dir::Etc "$dir/etc";
+Dir::Etc::sourcelist "$dir/etc/sources.list";
+Dir::Etc::sourceparts "$dir/etc/sources.list.d";
+Dir::Etc::parts "$dir/etc/apt.conf.d";
+Dir::Etc::preferences "$dir/etc/preferences";
+Dir::Etc::preferencesparts "$dir/etc/preferences.d";
+APT::Architecture "$(dpkg --print-architecture)";
+Acquire::Languages "none";
+Acquire::Check-Valid-Until "false";
+APT::Sandbox::User "root";
+CONF
+}

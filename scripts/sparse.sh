@@ -29,27 +29,8 @@ TOOLS=$BUILD/tools
 ARCH=$(dpkg --print-architecture)
 
 write_apt_config() {
-	mkdir -p "$APTDIR/etc/apt.conf.d" "$APTDIR/etc/preferences.d" \
-		"$APTDIR/etc/sources.list.d" "$APTDIR/lists/partial" \
-		"$APTDIR/cache/archives/partial"
-	[ -f "$APTDIR/status" ] || : >"$APTDIR/status"
+	private_apt "$APTDIR"
 	echo "deb-src [signed-by=$KEYRING] $MIRROR $SUITE main" >"$APTDIR/etc/sources.list"
-	cat >"$APTDIR/apt.conf" <<CONF
-Dir::State "$APTDIR";
-Dir::State::lists "$APTDIR/lists";
-Dir::State::status "$APTDIR/status";
-Dir::Cache "$APTDIR/cache";
-Dir::Etc "$APTDIR/etc";
-Dir::Etc::sourcelist "$APTDIR/etc/sources.list";
-Dir::Etc::sourceparts "$APTDIR/etc/sources.list.d";
-Dir::Etc::parts "$APTDIR/etc/apt.conf.d";
-Dir::Etc::preferences "$APTDIR/etc/preferences";
-Dir::Etc::preferencesparts "$APTDIR/etc/preferences.d";
-APT::Architecture "$ARCH";
-Acquire::Languages "none";
-Acquire::Check-Valid-Until "false";
-APT::Sandbox::User "root";
-CONF
 }
 
 papt() {
