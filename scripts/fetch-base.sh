@@ -42,7 +42,8 @@ papt() {
 offered_sources() {
 	local pkg
 	for pkg in $(papt apt-cache pkgnames linux-source- | grep -E '^linux-source-[0-9.]+$' | sort -V); do
-		papt apt-cache madison "$pkg" | awk -F'|' '{ gsub(/ /, ""); printf "  %s %s (%s)\n", $1, $2, $3 }'
+		papt apt-cache madison "$pkg" | awk -F'|' '{ for (i = 1; i <= 3; i++) gsub(/^ +| +$/, "", $i)
+			printf "  %s %s (%s)\n", $1, $2, $3 }'
 	done
 }
 
@@ -62,6 +63,7 @@ if [ -z "$version" ] || [ "$version" = "(none)" ]; then
 		offered_sources
 		echo "To re-base, set BASE_PKG in configs/base to one of these,"
 		echo "run 'make tree' and fix the patches that no longer apply."
+		echo "Other suites: DEBIAN_SUITES='trixie' (for example) for linux-source-6.12."
 	} >&2
 	exit 1
 fi
