@@ -32,11 +32,6 @@ SELFTESTS=$TREE/tools/testing/selftests
 BUSYBOX=/bin/busybox
 CFLAGS=(-static -O2 -Wall)
 
-usage() {
-	sed -n '/^# Usage:/,/^$/s/^# \{0,1\}//p' "$0"
-	exit "${1:-0}"
-}
-
 parse_args() {
 	while [ $# -gt 0 ]; do
 		case $1 in

@@ -27,11 +27,6 @@ CONFIGS=$TOP/configs/x86_64
 DEBUG=1
 CONFIG_ONLY=0
 
-usage() {
-	sed -n '/^# Usage:/,/^$/s/^# \{0,1\}//p' "$0"
-	exit "${1:-0}"
-}
-
 parse_args() {
 	while [ $# -gt 0 ]; do
 		case $1 in

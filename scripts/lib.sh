@@ -28,6 +28,13 @@ die() {
 	exit 1
 }
 
+# usage [STATUS]: print the "# Usage:" block of the running script's
+# header comment and exit with STATUS (0).
+usage() {
+	sed -n '/^# Usage:/,/^$/s/^# \{0,1\}//p' "$0"
+	exit "${1:-0}"
+}
+
 # step NAME COMMAND...: run COMMAND, say what it is and how long it took.
 step() {
 	local name=$1 start rc
