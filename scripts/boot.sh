@@ -23,7 +23,7 @@
 #                      (kunit.filter_glob; "none" disables KUnit). All of
 #                      them by default: dma-buf-fence-chain alone takes
 #                      about 2.5 min under TCG with the debug options.
-#   --memory SIZE      guest memory (default 1G)
+#   --memory SIZE      guest memory (default 3G)
 #   --kernel FILE      bzImage (default $KERNEL_OUTDIR/arch/x86/boot/bzImage)
 #   --initramfs FILE   default $BUILD/initramfs.cpio.gz
 #   --verbose          copy the console to stdout while it runs
@@ -43,8 +43,9 @@ TIMEOUT=300
 TEST_TIMEOUT=120
 KUNIT=
 # udmabuf's selftest tests 6-7 map 2 GiB of huge pages (tests/vm/init
-# reserves them): they need CONFIG_HUGETLBFS and --memory 3G.
-MEMORY=1G
+# reserves them): they need CONFIG_HUGETLBFS (configs/x86_64/base.config)
+# and 3 GiB of guest memory.
+MEMORY=3G
 KERNEL=${KERNEL_OUTDIR:-$BUILD/kernel-x86_64}/arch/x86/boot/bzImage
 INITRD=${INITRAMFS:-$BUILD/initramfs.cpio.gz}
 VERBOSE=0

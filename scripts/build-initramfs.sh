@@ -8,6 +8,8 @@
 #   smoke          tests/vm/smoke.c: the VM has what the other tests need
 #   udmabuf        tools/testing/selftests/drivers/dma-buf/udmabuf.c
 #   dmabuf-heap    tools/testing/selftests/dmabuf-heaps/dmabuf-heap.c
+#   exporter-access tools/testing/selftests/drivers/dma-buf/exporter-access.c
+#                  (added by the series: built when the tree has it)
 #   <name>         every other tests/vm/<name>.c
 # All compile against the UAPI headers that 'make headers' put in the kernel
 # build directory (scripts/build-kernel.sh), not /usr/include, passed with
@@ -81,6 +83,11 @@ build_tests() {
 		-I"$SELFTESTS" || return 1
 	compile dmabuf-heap "$SELFTESTS/dmabuf-heaps/dmabuf-heap.c" \
 		-I"$SELFTESTS" || return 1
+	if [ -e "$SELFTESTS/drivers/dma-buf/exporter-access.c" ]; then
+		compile exporter-access \
+			"$SELFTESTS/drivers/dma-buf/exporter-access.c" \
+			-I"$SELFTESTS" || return 1
+	fi
 	for src in "$VMTESTS"/*.c; do
 		name=$(basename "$src" .c)
 		[ "$name" = smoke ] && continue
@@ -97,6 +104,8 @@ list_tests() {
 	echo smoke
 	echo udmabuf
 	echo dmabuf-heap
+	[ -e "$SELFTESTS/drivers/dma-buf/exporter-access.c" ] &&
+		echo exporter-access
 	for src in "$VMTESTS"/*.c; do
 		name=$(basename "$src" .c)
 		[ "$name" = smoke ] || echo "$name"

@@ -130,6 +130,10 @@ configure() {
 		log "no .config in $OUTDIR: merging fragments"
 	elif ! fragments_stamp | cmp -s - "$OUTDIR/.fragments.stamp"; then
 		log "fragments changed: merging again"
+	elif ! verify_config 2>/dev/null; then
+		# A make run against another revision of the tree can drop
+		# symbols that revision does not know.
+		log "$OUTDIR/.config lost requested options: merging again"
 	else
 		log "fragments unchanged: keeping $OUTDIR/.config"
 		return 0
