@@ -194,9 +194,13 @@ check_commit() {
 		echo "commit $sha $name"
 		echo "targets: ${targets[*]:-(none)}"
 	} >"$log"
-	# A Kconfig change: take the defaults of new symbols now, instead of
-	# kbuild's syncconfig prompting for them on a closed stdin.
+	# A Kconfig change: start again from the test kernel's .config, so that
+	# a symbol this commit adds gets the value the test config asks for
+	# (earlier revisions, which do not know it, dropped it), and take the
+	# defaults of the rest now instead of kbuild's syncconfig prompting for
+	# them on a closed stdin.
 	if changed_files "$sha" | grep -qE ' (.*/)?Kconfig[^/]*$'; then
+		cp "$OBJ/.config.input" "$OBJ/.config"
 		kmake olddefconfig >>"$log" 2>&1 || rc=$?
 	fi
 	# One make per commit: its fixed cost (Makefile parsing, the prepare
