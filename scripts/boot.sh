@@ -102,6 +102,9 @@ accel() {
 run_qemu() {
 	local cmdline qemu_rc=0
 	cmdline="console=ttyS0 panic=-1 no_hash_pointers test_timeout=$TEST_TIMEOUT"
+	# dummy_hcd as the FunctionFS tests need it: SuperSpeed, and (with the
+	# series) scatter-gather requests moved through their DMA mapping.
+	cmdline+=" dummy_hcd.is_super_speed=1 dummy_hcd.sg=1"
 	[ -n "$TESTS" ] && cmdline+=" tests=$TESTS"
 	case $KUNIT in
 	'') ;;

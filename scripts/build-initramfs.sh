@@ -9,7 +9,8 @@
 #   udmabuf        tools/testing/selftests/drivers/dma-buf/udmabuf.c
 #   dmabuf-heap    tools/testing/selftests/dmabuf-heaps/dmabuf-heap.c
 #   exporter-access tools/testing/selftests/drivers/dma-buf/exporter-access.c
-#                  (added by the series: built when the tree has it)
+#   ffs-dmabuf     tools/testing/selftests/drivers/usb/functionfs/dmabuf.c
+#                  (both added by the series: built when the tree has them)
 #   <name>         every other tests/vm/<name>.c
 # All compile against the UAPI headers that 'make headers' put in the kernel
 # build directory (scripts/build-kernel.sh), not /usr/include, passed with
@@ -88,6 +89,10 @@ build_tests() {
 			"$SELFTESTS/drivers/dma-buf/exporter-access.c" \
 			-I"$SELFTESTS" || return 1
 	fi
+	if [ -e "$SELFTESTS/drivers/usb/functionfs/dmabuf.c" ]; then
+		compile ffs-dmabuf \
+			"$SELFTESTS/drivers/usb/functionfs/dmabuf.c" || return 1
+	fi
 	for src in "$VMTESTS"/*.c; do
 		name=$(basename "$src" .c)
 		[ "$name" = smoke ] && continue
@@ -106,6 +111,8 @@ list_tests() {
 	echo dmabuf-heap
 	[ -e "$SELFTESTS/drivers/dma-buf/exporter-access.c" ] &&
 		echo exporter-access
+	[ -e "$SELFTESTS/drivers/usb/functionfs/dmabuf.c" ] &&
+		echo ffs-dmabuf
 	for src in "$VMTESTS"/*.c; do
 		name=$(basename "$src" .c)
 		[ "$name" = smoke ] || echo "$name"
