@@ -189,7 +189,15 @@ check_commit() {
 	for o in "${added_objs[@]}"; do
 		targets+=("$(dirname "$o")/")
 	done
-	mapfile -t targets < <(printf '%s\n' "${targets[@]}" | sort -u | grep .)
+	# A directory target builds its objects itself: building one of them
+	# as well, in the same parallel make, races with it (seen on a cold
+	# tree: "heaps/built-in.a: No such file or directory").
+	mapfile -t targets < <(printf '%s\n' "${targets[@]}" | sort -u | grep . |
+		awk '/\/$/ { dirs[++n] = $0; print; next }
+		     { keep = 1
+		       for (i = 1; i <= n; i++)
+			       if (index($0, dirs[i]) == 1) keep = 0
+		       if (keep) print }')
 	{
 		echo "commit $sha $name"
 		echo "targets: ${targets[*]:-(none)}"
