@@ -98,9 +98,32 @@ build_tests() {
 		[ "$name" = smoke ] && continue
 		compile "$name" "$src" -I"$VMTESTS" || return 1
 	done
+	build_helpers || return 1
 	log "   $(wc -l <"$WORK/list.new") of $(list_tests | wc -l) test programs compiled"
 	rm -f "$WORK/list.new"
 	list_tests >"$WORK/tests/list"
+}
+
+# Upstream tools the tests run, installed in /bin: tools/usb/ffs-test (the
+# FunctionFS example gadget) for tests/vm/ffs-example.c.
+HELPERS=(ffs-test)
+
+build_helpers() {
+	local name out
+	mkdir -p "$WORK/bin"
+	for name in "${HELPERS[@]}"; do
+		out=$WORK/bin/$name
+		newer_than "$out" "$TREE/tools/usb/$name.c" "$KOUT/usr/include" \
+			"$0" || continue
+		log "   CC $name <- tools/usb/$name.c"
+		gcc "${CFLAGS[@]}" -w -pthread -isystem "$KOUT/usr/include" \
+			-I"$TREE/tools/include" -o "$out" \
+			"$TREE/tools/usb/$name.c" || {
+			rm -f "$out"
+			warn "cannot compile $name"
+			return 1
+		}
+	done
 }
 
 # The test names in run order: smoke, upstream selftests, the rest.
@@ -143,6 +166,9 @@ write_cpio_list() {
 	for applet in $("$BUSYBOX" --list); do
 		[ "$applet" = busybox ] && continue
 		echo "slink /bin/$applet busybox 777 0 0"
+	done
+	for t in "${HELPERS[@]}"; do
+		echo "file /bin/$t $WORK/bin/$t 755 0 0"
 	done
 	echo "file /tests/list $WORK/tests/list 644 0 0"
 	while read -r t; do
