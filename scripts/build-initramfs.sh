@@ -10,7 +10,9 @@
 #   dmabuf-heap    tools/testing/selftests/dmabuf-heaps/dmabuf-heap.c
 #   exporter-access tools/testing/selftests/drivers/dma-buf/exporter-access.c
 #   ffs-dmabuf     tools/testing/selftests/drivers/usb/functionfs/dmabuf.c
-#                  (both added by the series: built when the tree has them)
+#   iio-dmabuf     tools/testing/selftests/drivers/iio/dmabuf.c
+#                  (all three added by the series: built when the tree has
+#                  them)
 #   <name>         every other tests/vm/<name>.c
 # All compile against the UAPI headers that 'make headers' put in the kernel
 # build directory (scripts/build-kernel.sh), not /usr/include, passed with
@@ -93,6 +95,10 @@ build_tests() {
 		compile ffs-dmabuf \
 			"$SELFTESTS/drivers/usb/functionfs/dmabuf.c" || return 1
 	fi
+	if [ -e "$SELFTESTS/drivers/iio/dmabuf.c" ]; then
+		compile iio-dmabuf "$SELFTESTS/drivers/iio/dmabuf.c" ||
+			return 1
+	fi
 	for src in "$VMTESTS"/*.c; do
 		name=$(basename "$src" .c)
 		[ "$name" = smoke ] && continue
@@ -136,6 +142,8 @@ list_tests() {
 		echo exporter-access
 	[ -e "$SELFTESTS/drivers/usb/functionfs/dmabuf.c" ] &&
 		echo ffs-dmabuf
+	[ -e "$SELFTESTS/drivers/iio/dmabuf.c" ] &&
+		echo iio-dmabuf
 	for src in "$VMTESTS"/*.c; do
 		name=$(basename "$src" .c)
 		[ "$name" = smoke ] || echo "$name"
