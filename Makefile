@@ -21,6 +21,9 @@ help: ## list the targets
 demo: ## the main job: fetch, apply, build, boot the patched kernel, run the demo
 	@$(S)/demo.sh
 
+bench: ## the in-kernel benchmark of the brackets' cost (not part of test)
+	@$(S)/bench.sh
+
 test: ## all the tests; ends with "N passed, N failed" (what .ci/run calls)
 	@$(S)/test.sh
 

@@ -105,6 +105,7 @@ build_tests() {
 		compile "$name" "$src" -I"$VMTESTS" || return 1
 	done
 	build_helpers || return 1
+	build_demos || return 1
 	log "   $(wc -l <"$WORK/list.new") of $(list_tests | wc -l) test programs compiled"
 	rm -f "$WORK/list.new"
 	list_tests >"$WORK/tests/list"
@@ -130,6 +131,37 @@ build_helpers() {
 			return 1
 		}
 	done
+}
+
+# Programs that run only when asked for (tests=NAME), not in /tests/list:
+# ffs-demo, the demo of scripts/demo.sh (demo/ffs-demo.c, which includes the
+# series' FunctionFS selftest), and dmabuf-bench, the in-kernel benchmark of
+# scripts/bench.sh (bench/dmabuf-bench.c).
+build_demos() {
+	local src=$SELFTESTS/drivers/usb/functionfs/dmabuf.c out
+	out=$WORK/tests/dmabuf-bench
+	if newer_than "$out" "$TOP/bench/dmabuf-bench.c" "$KOUT/usr/include" \
+		"$0"; then
+		log "   CC dmabuf-bench <- bench/dmabuf-bench.c"
+		gcc "${CFLAGS[@]}" -isystem "$KOUT/usr/include" -o "$out" \
+			"$TOP/bench/dmabuf-bench.c" || {
+			rm -f "$out"
+			warn "cannot compile dmabuf-bench"
+			return 1
+		}
+	fi
+	[ -e "$src" ] || return 0
+	out=$WORK/tests/ffs-demo
+	if newer_than "$out" "$TOP/demo/ffs-demo.c" "$src" "$KOUT/usr/include" \
+		"$0"; then
+		log "   CC ffs-demo <- demo/ffs-demo.c"
+		gcc "${CFLAGS[@]}" -isystem "$KOUT/usr/include" \
+			-I"$(dirname "$src")" -o "$out" "$TOP/demo/ffs-demo.c" || {
+			rm -f "$out"
+			warn "cannot compile ffs-demo"
+			return 1
+		}
+	fi
 }
 
 # The test names in run order: smoke, upstream selftests, the rest.
@@ -182,6 +214,10 @@ write_cpio_list() {
 	while read -r t; do
 		echo "file /tests/$t $WORK/tests/$t 755 0 0"
 	done <"$WORK/tests/list"
+	echo "file /tests/dmabuf-bench $WORK/tests/dmabuf-bench 755 0 0"
+	if [ -e "$SELFTESTS/drivers/usb/functionfs/dmabuf.c" ]; then
+		echo "file /tests/ffs-demo $WORK/tests/ffs-demo 755 0 0"
+	fi
 }
 
 pack() {
