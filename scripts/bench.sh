@@ -8,7 +8,10 @@
 # transfer, in ns, (a) map and unmap around every transfer, (b) a kept
 # mapping with dma_buf_begin_access()/dma_buf_end_access(), (c) a kept
 # mapping with no cache maintenance, with the ratios b/c and a/b. Each table
-# comes from one run of one kernel.
+# comes from one run of one kernel. Then, in the same boots,
+# bench/ffs-throughput.c: FunctionFS DMA-BUF transfers against read()/write()
+# on the same endpoints over dummy_hcd, 64 KiB to 16 MiB, MiB/s and CPU
+# seconds per GiB side by side.
 #
 # The test kernel is the debug kernel (KASAN, lockdep, ...) under qemu TCG:
 # the absolute figures are far from hardware; the ratios are the point, and
@@ -27,7 +30,7 @@ boot() {
 	local name=$1 append=$2
 	mkdir -p "$BUILD/boot"
 	"$TOP/scripts/boot.sh" --name "bench-$name" --append "$append" \
-		--tests dmabuf-bench --kunit none >"$BUILD/boot/bench-$name.out" 2>&1 || {
+		--tests dmabuf-bench,ffs-throughput --kunit none >"$BUILD/boot/bench-$name.out" 2>&1 || {
 		tail -n 30 "$BUILD/boot/bench-$name.out"
 		return 1
 	}
@@ -45,6 +48,20 @@ for b in "${BOOTS[@]}"; do
 	echo "boot: ${b#*:}"
 	grep -h '# BENCH' "$BUILD/boot/bench-${b%%:*}/console.log" 2>/dev/null |
 		sed -e 's/.*# BENCH /  /' -e 's/\[ *[0-9.]*\] .*//' |
+		grep -v 'swiotlb=force:' || {
+		echo "  (no figures: see build/boot/bench-${b%%:*}/console.log)"
+		rc=1
+	}
+done
+
+echo
+echo "== FunctionFS over dummy_hcd (SuperSpeed): read()/write() against DMA-BUF (udmabuf, zero copy) =="
+echo "MiB/s, and CPU seconds of the whole VM per GiB moved (gadget, host and dummy_hcd together)"
+for b in "${BOOTS[@]}"; do
+	echo
+	echo "boot: ${b#*:}"
+	grep -h '# THROUGHPUT' "$BUILD/boot/bench-${b%%:*}/console.log" 2>/dev/null |
+		sed -e 's/.*# THROUGHPUT /  /' -e 's/\[ *[0-9.]*\] .*//' |
 		grep -v 'swiotlb=force:' || {
 		echo "  (no figures: see build/boot/bench-${b%%:*}/console.log)"
 		rc=1

@@ -136,7 +136,9 @@ build_helpers() {
 # Programs that run only when asked for (tests=NAME), not in /tests/list:
 # ffs-demo, the demo of scripts/demo.sh (demo/ffs-demo.c, which includes the
 # series' FunctionFS selftest), and dmabuf-bench, the in-kernel benchmark of
-# scripts/bench.sh (bench/dmabuf-bench.c).
+# scripts/bench.sh (bench/dmabuf-bench.c), and ffs-throughput, its
+# FunctionFS DMA-BUF against read()/write() comparison
+# (bench/ffs-throughput.c, which includes the same selftest).
 build_demos() {
 	local src=$SELFTESTS/drivers/usb/functionfs/dmabuf.c out
 	out=$WORK/tests/dmabuf-bench
@@ -151,6 +153,18 @@ build_demos() {
 		}
 	fi
 	[ -e "$src" ] || return 0
+	out=$WORK/tests/ffs-throughput
+	if newer_than "$out" "$TOP/bench/ffs-throughput.c" "$src" \
+		"$KOUT/usr/include" "$0"; then
+		log "   CC ffs-throughput <- bench/ffs-throughput.c"
+		gcc "${CFLAGS[@]}" -pthread -isystem "$KOUT/usr/include" \
+			-I"$(dirname "$src")" -o "$out" \
+			"$TOP/bench/ffs-throughput.c" || {
+			rm -f "$out"
+			warn "cannot compile ffs-throughput"
+			return 1
+		}
+	fi
 	out=$WORK/tests/ffs-demo
 	if newer_than "$out" "$TOP/demo/ffs-demo.c" "$src" "$KOUT/usr/include" \
 		"$0"; then
@@ -217,6 +231,7 @@ write_cpio_list() {
 	echo "file /tests/dmabuf-bench $WORK/tests/dmabuf-bench 755 0 0"
 	if [ -e "$SELFTESTS/drivers/usb/functionfs/dmabuf.c" ]; then
 		echo "file /tests/ffs-demo $WORK/tests/ffs-demo 755 0 0"
+		echo "file /tests/ffs-throughput $WORK/tests/ffs-throughput 755 0 0"
 	fi
 }
 

@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * FunctionFS throughput over dummy_hcd: DMA-BUF transfers against
+ * read()/write() on the same endpoints, side by side in one run.
+ *
+ * It reuses the gadget, host and buffer code of the series' FunctionFS
+ * selftest (tools/testing/selftests/drivers/usb/functionfs/dmabuf.c), which
+ * it includes. For each transfer size from 64 KiB to 16 MiB and each
+ * direction, it moves 128 MiB:
+ *
+ *   dmabuf  one udmabuf buffer kept attached, FUNCTIONFS_DMABUF_TRANSFER,
+ *           the fence waited for with poll(); no CPU access to the data
+ *           (zero copy), each transfer bracketed by the kernel;
+ *   rw      write() on the IN endpoint / read() on the OUT endpoint from a
+ *           second thread, as a gadget without DMA-BUF would do.
+ *
+ * The host side is the same for both (usbfs bulk transfers of 256 KiB).
+ * It prints MiB/s and the CPU time the whole machine spent per GiB moved
+ * (busy time from /proc/stat: gadget, host and dummy_hcd together). The
+ * data of one transfer of each size is checked before the timed ones.
+ */
+#define main ffs_selftest_main
+#include "dmabuf.c"
+#undef main
+
+#include <pthread.h>
+#include <time.h>
+
+#define TOTAL		(128 << 20)
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Busy CPU time of the machine so far, in seconds. */
+static double cpu_busy(void)
+{
+	unsigned long long v[10] = { 0 };
+	char line[512];
+	double busy = 0;
+	FILE *f;
+	int i;
+
+	f = fopen("/proc/stat", "r");
+	if (!f)
+		return 0;
+	if (fgets(line, sizeof(line), f) &&
+	    sscanf(line, "cpu %llu %llu %llu %llu %llu %llu %llu %llu",
+		   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) >= 7)
+		for (i = 0; i < 8; i++)
+			if (i != 3 && i != 4)	/* idle, iowait */
+				busy += v[i];
+	fclose(f);
+	return busy / sysconf(_SC_CLK_TCK);
+}
+
+struct rw_job {
+	int ep;
+	bool in;
+	uint8_t *buf;
+	size_t len;
+	unsigned int count;
+	int ret;
+};
+
+static void *rw_gadget(void *arg)
+{
+	struct rw_job *j = arg;
+	unsigned int i;
+
+	for (i = 0; i < j->count && !j->ret; i++) {
+		ssize_t n = j->in ? write(j->ep, j->buf, j->len) :
+				    read(j->ep, j->buf, j->len);
+
+		if (n < 0)
+			j->ret = -errno;
+		else if ((size_t)n != j->len)
+			j->ret = -EMSGSIZE;
+	}
+	return NULL;
+}
+
+/* Move @count transfers of @len with read()/write(); 0 or -errno. */
+static int run_rw(struct gadget *g, bool in, size_t len, unsigned int count,
+		  uint8_t *gbuf, uint8_t *host)
+{
+	struct rw_job j = {
+		.ep = in ? g->ep_in : g->ep_out, .in = in, .buf = gbuf,
+		.len = len, .count = count,
+	};
+	pthread_t t;
+	unsigned int i;
+	int ret = 0;
+
+	if (pthread_create(&t, NULL, rw_gadget, &j))
+		return -EAGAIN;
+	for (i = 0; i < count && !ret; i++) {
+		ret = host_bulk(g, in ? g->host_in : g->host_out, host, len);
+		ret = ret == (int)len ? 0 : ret < 0 ? ret : -EMSGSIZE;
+	}
+	pthread_join(t, NULL);
+	return ret ?: j.ret;
+}
+
+/* Move @count transfers of @len through @b; 0 or -errno. */
+static int run_dmabuf(struct gadget *g, bool in, struct buf *b, size_t len,
+		      unsigned int count, uint8_t *host)
+{
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < count && !ret; i++) {
+		ret = ffs_transfer(in ? g->ep_in : g->ep_out, b, len);
+		if (ret)
+			break;
+		ret = host_bulk(g, in ? g->host_in : g->host_out, host, len);
+		ret = ret == (int)len ? 0 : ret < 0 ? ret : -EMSGSIZE;
+		ret = ret ?: wait_fences(b, in ? POLLOUT : POLLIN);
+	}
+	return ret;
+}
+
+int main(void)
+{
+	struct gadget g = { .ep0 = -1, .ep_in = -1, .ep_out = -1, .usb = -1 };
+	static const size_t sizes[] = {
+		64 << 10, 256 << 10, 1 << 20, 4 << 20, 16 << 20,
+	};
+	uint8_t *host, *gbuf;
+	char cmdline[4096];
+	unsigned int s, d;
+	int ret;
+
+	ksft_print_header();
+	if (read_file("/proc/cmdline", cmdline, sizeof(cmdline)) > 0)
+		g.swiotlb = strstr(cmdline, "swiotlb=force");
+	ksft_set_plan(1);
+
+	host = malloc(16 << 20);
+	gbuf = malloc(16 << 20);
+	if (!host || !gbuf)
+		ksft_exit_fail_msg("malloc\n");
+	ret = setup_gadget(&g);
+	ret = ret ?: wait_enabled(&g);
+	ret = ret ?: open_host(&g);
+	if (ret) {
+		teardown_gadget(&g);
+		ksft_exit_fail_msg("FunctionFS gadget on dummy_hcd: %s\n",
+				   strerror(-ret));
+	}
+
+	ksft_print_msg("THROUGHPUT swiotlb=force: %s, %ld CPUs\n",
+		       g.swiotlb ? "yes" : "no", sysconf(_SC_NPROCESSORS_ONLN));
+	if (g.swiotlb)
+		ksft_print_msg("THROUGHPUT (up to 256 KiB: f_fs read()/write() cannot map longer segments under swiotlb=force)\n");
+	ksft_print_msg("THROUGHPUT %-3s %9s %12s %12s %14s %14s\n", "dir", "size",
+		       "rw MiB/s", "dmabuf MiB/s", "rw CPU s/GiB",
+		       "dmabuf CPU s/GiB");
+	for (s = 0; s < ARRAY_SIZE(sizes) && !ret; s++) {
+		size_t len = sizes[s];
+		unsigned int count = TOTAL / len;
+
+		/*
+		 * Under swiotlb=force one mapped segment cannot exceed 256 KiB,
+		 * and f_fs builds the scatterlist of read()/write() from
+		 * vmalloc() pages merged without regard to the device's
+		 * maximum mapping size (ffs_build_sg_list()): above 256 KiB
+		 * read()/write() fails to map there.
+		 */
+		if (len > max_len(&g, UDMABUF) ||
+		    (g.swiotlb && len > 256 << 10))
+			continue;
+		for (d = 0; d < 2 && !ret; d++) {
+			bool in = !d;
+			double t, c, rw_t, rw_c, db_t, db_c;
+			size_t stale = 0;
+			struct buf b;
+			int ep = in ? g.ep_in : g.ep_out;
+
+			ret = buf_alloc(&b, UDMABUF, len);
+			if (ret)
+				break;
+			ret = ioctl(ep, FUNCTIONFS_DMABUF_ATTACH, &b.fd) ?
+			      -errno : 0;
+			/* One checked transfer first. */
+			if (!ret)
+				ret = in ? round_in(&g, &b, len, true, s, host,
+						    &stale) :
+					   round_out(&g, &b, len, true, s, host,
+						     &stale);
+			if (!ret && stale)
+				ret = -EIO;
+
+			t = now();
+			c = cpu_busy();
+			ret = ret ?: run_rw(&g, in, len, count, gbuf, host);
+			rw_t = now() - t;
+			rw_c = cpu_busy() - c;
+
+			t = now();
+			c = cpu_busy();
+			ret = ret ?: run_dmabuf(&g, in, &b, len, count, host);
+			db_t = now() - t;
+			db_c = cpu_busy() - c;
+
+			ioctl(ep, FUNCTIONFS_DMABUF_DETACH, &b.fd);
+			buf_free(&b);
+			if (ret)
+				break;
+			ksft_print_msg("THROUGHPUT %-3s %9zu %12.1f %12.1f %14.2f %14.2f\n",
+				       in ? "IN" : "OUT", len,
+				       (double)len * count / (1 << 20) / rw_t,
+				       (double)len * count / (1 << 20) / db_t,
+				       rw_c / ((double)len * count / (1 << 30)),
+				       db_c / ((double)len * count / (1 << 30)));
+		}
+	}
+	ksft_test_result(!ret, "throughput: %s\n",
+			 ret ? strerror(-ret) : "every size measured");
+
+	teardown_gadget(&g);
+	free(host);
+	free(gbuf);
+	ksft_finished();
+}
