@@ -11,7 +11,8 @@
 # comes from one run of one kernel. Then, in the same boots,
 # bench/ffs-throughput.c: FunctionFS DMA-BUF transfers against read()/write()
 # on the same endpoints over dummy_hcd, 64 KiB to 16 MiB, MiB/s and CPU
-# seconds per GiB side by side.
+# seconds per GiB side by side; and bench/iio-throughput.c, the emulated IIO
+# input device's read() path against DMA-BUF blocks.
 #
 # The test kernel is the debug kernel (KASAN, lockdep, ...) under qemu TCG:
 # the absolute figures are far from hardware; the ratios are the point, and
@@ -30,7 +31,7 @@ boot() {
 	local name=$1 append=$2
 	mkdir -p "$BUILD/boot"
 	"$TOP/scripts/boot.sh" --name "bench-$name" --append "$append" \
-		--tests dmabuf-bench,ffs-throughput --kunit none >"$BUILD/boot/bench-$name.out" 2>&1 || {
+		--tests dmabuf-bench,ffs-throughput,iio-throughput --kunit none >"$BUILD/boot/bench-$name.out" 2>&1 || {
 		tail -n 30 "$BUILD/boot/bench-$name.out"
 		return 1
 	}
@@ -63,6 +64,19 @@ for b in "${BOOTS[@]}"; do
 	grep -h '# THROUGHPUT' "$BUILD/boot/bench-${b%%:*}/console.log" 2>/dev/null |
 		sed -e 's/.*# THROUGHPUT /  /' -e 's/\[ *[0-9.]*\] .*//' |
 		grep -v 'swiotlb=force:' || {
+		echo "  (no figures: see build/boot/bench-${b%%:*}/console.log)"
+		rc=1
+	}
+done
+
+echo
+echo "== IIO, emulated input device: read() against DMA-BUF blocks (udmabuf, zero copy) =="
+echo "MiB/s, and CPU seconds of the whole VM per GiB; the emulated device's per-byte pattern dominates both"
+for b in "${BOOTS[@]}"; do
+	echo
+	echo "boot: ${b#*:}"
+	grep -h '# IIOTHROUGHPUT' "$BUILD/boot/bench-${b%%:*}/console.log" 2>/dev/null |
+		sed -e 's/.*# IIOTHROUGHPUT /  /' -e 's/\[ *[0-9.]*\] .*//' || {
 		echo "  (no figures: see build/boot/bench-${b%%:*}/console.log)"
 		rc=1
 	}

@@ -138,7 +138,9 @@ build_helpers() {
 # series' FunctionFS selftest), and dmabuf-bench, the in-kernel benchmark of
 # scripts/bench.sh (bench/dmabuf-bench.c), and ffs-throughput, its
 # FunctionFS DMA-BUF against read()/write() comparison
-# (bench/ffs-throughput.c, which includes the same selftest).
+# (bench/ffs-throughput.c, which includes the same selftest), and
+# iio-throughput, the same for IIO (bench/iio-throughput.c, which includes
+# the series' IIO selftest).
 build_demos() {
 	local src=$SELFTESTS/drivers/usb/functionfs/dmabuf.c out
 	out=$WORK/tests/dmabuf-bench
@@ -151,6 +153,20 @@ build_demos() {
 			warn "cannot compile dmabuf-bench"
 			return 1
 		}
+	fi
+	if [ -e "$SELFTESTS/drivers/iio/dmabuf.c" ]; then
+		out=$WORK/tests/iio-throughput
+		if newer_than "$out" "$TOP/bench/iio-throughput.c" \
+			"$SELFTESTS/drivers/iio/dmabuf.c" "$KOUT/usr/include" "$0"; then
+			log "   CC iio-throughput <- bench/iio-throughput.c"
+			gcc "${CFLAGS[@]}" -isystem "$KOUT/usr/include" \
+				-I"$SELFTESTS/drivers/iio" -o "$out" \
+				"$TOP/bench/iio-throughput.c" || {
+				rm -f "$out"
+				warn "cannot compile iio-throughput"
+				return 1
+			}
+		fi
 	fi
 	[ -e "$src" ] || return 0
 	out=$WORK/tests/ffs-throughput
@@ -229,6 +245,9 @@ write_cpio_list() {
 		echo "file /tests/$t $WORK/tests/$t 755 0 0"
 	done <"$WORK/tests/list"
 	echo "file /tests/dmabuf-bench $WORK/tests/dmabuf-bench 755 0 0"
+	if [ -e "$SELFTESTS/drivers/iio/dmabuf.c" ]; then
+		echo "file /tests/iio-throughput $WORK/tests/iio-throughput 755 0 0"
+	fi
 	if [ -e "$SELFTESTS/drivers/usb/functionfs/dmabuf.c" ]; then
 		echo "file /tests/ffs-demo $WORK/tests/ffs-demo 755 0 0"
 		echo "file /tests/ffs-throughput $WORK/tests/ffs-throughput 755 0 0"
