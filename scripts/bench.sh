@@ -27,58 +27,39 @@ step "build the kernel" "$TOP/scripts/build-kernel.sh"
 step "build the initramfs" "$TOP/scripts/build-initramfs.sh"
 
 rc=0
-boot() {
-	local name=$1 append=$2
-	mkdir -p "$BUILD/boot"
-	"$TOP/scripts/boot.sh" --name "bench-$name" --append "$append" \
-		--tests dmabuf-bench,ffs-throughput,iio-throughput --kunit none >"$BUILD/boot/bench-$name.out" 2>&1 || {
-		tail -n 30 "$BUILD/boot/bench-$name.out"
-		return 1
-	}
-}
 for b in "${BOOTS[@]}"; do
-	step "boot and bench (${b#*:})" boot "${b%%:*}" "${b#*:}" || rc=1
+	step "boot and bench (${b#*:})" vm_run bench "${b%%:*}" "${b#*:}" \
+		dmabuf-bench,ffs-throughput,iio-throughput || rc=1
 done
+
+# figures TAG: the lines the programs printed as "# TAG ...", per boot.
+figures() {
+	local b
+	for b in "${BOOTS[@]}"; do
+		echo
+		echo "boot: ${b#*:}"
+		grep -h "# $1 " "$BUILD/boot/bench-${b%%:*}/console.log" 2>/dev/null |
+			sed -e "s/.*# $1 /  /" -e 's/\[ *[0-9.]*\] .*//' |
+			grep -v 'swiotlb=force:' || {
+			echo "  (no figures: see build/boot/bench-${b%%:*}/console.log)"
+			rc=1
+		}
+	done
+}
 
 echo
 echo "== cost per transfer through a kept DMA-BUF mapping (ns; best of 3 runs of at least 50 ms) =="
 echo "kernel: $(git -C "$TREE" describe --always 2>/dev/null || echo "?"), x86_64 debug kernel in qemu (TCG), $(nproc) host CPUs"
 echo "a: map/unmap per transfer   b: kept mapping + begin/end_access   c: kept mapping, no sync"
-for b in "${BOOTS[@]}"; do
-	echo
-	echo "boot: ${b#*:}"
-	grep -h '# BENCH' "$BUILD/boot/bench-${b%%:*}/console.log" 2>/dev/null |
-		sed -e 's/.*# BENCH /  /' -e 's/\[ *[0-9.]*\] .*//' |
-		grep -v 'swiotlb=force:' || {
-		echo "  (no figures: see build/boot/bench-${b%%:*}/console.log)"
-		rc=1
-	}
-done
+figures BENCH
 
 echo
 echo "== FunctionFS over dummy_hcd (SuperSpeed): read()/write() against DMA-BUF (udmabuf, zero copy) =="
 echo "MiB/s, and CPU seconds of the whole VM per GiB moved (gadget, host and dummy_hcd together)"
-for b in "${BOOTS[@]}"; do
-	echo
-	echo "boot: ${b#*:}"
-	grep -h '# THROUGHPUT' "$BUILD/boot/bench-${b%%:*}/console.log" 2>/dev/null |
-		sed -e 's/.*# THROUGHPUT /  /' -e 's/\[ *[0-9.]*\] .*//' |
-		grep -v 'swiotlb=force:' || {
-		echo "  (no figures: see build/boot/bench-${b%%:*}/console.log)"
-		rc=1
-	}
-done
+figures THROUGHPUT
 
 echo
 echo "== IIO, emulated input device: read() against DMA-BUF blocks (udmabuf, zero copy) =="
 echo "MiB/s, and CPU seconds of the whole VM per GiB; the emulated device's per-byte pattern dominates both"
-for b in "${BOOTS[@]}"; do
-	echo
-	echo "boot: ${b#*:}"
-	grep -h '# IIOTHROUGHPUT' "$BUILD/boot/bench-${b%%:*}/console.log" 2>/dev/null |
-		sed -e 's/.*# IIOTHROUGHPUT /  /' -e 's/\[ *[0-9.]*\] .*//' || {
-		echo "  (no figures: see build/boot/bench-${b%%:*}/console.log)"
-		rc=1
-	}
-done
+figures IIOTHROUGHPUT
 exit "$rc"

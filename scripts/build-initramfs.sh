@@ -156,7 +156,7 @@ build_demos() {
 	fi
 	if [ -e "$SELFTESTS/drivers/iio/dmabuf.c" ]; then
 		out=$WORK/tests/iio-throughput
-		if newer_than "$out" "$TOP/bench/iio-throughput.c" \
+		if newer_than "$out" "$TOP/bench/iio-throughput.c" "$TOP/bench/bench.h" \
 			"$SELFTESTS/drivers/iio/dmabuf.c" "$KOUT/usr/include" "$0"; then
 			log "   CC iio-throughput <- bench/iio-throughput.c"
 			gcc "${CFLAGS[@]}" -isystem "$KOUT/usr/include" \
@@ -170,7 +170,7 @@ build_demos() {
 	fi
 	[ -e "$src" ] || return 0
 	out=$WORK/tests/ffs-throughput
-	if newer_than "$out" "$TOP/bench/ffs-throughput.c" "$src" \
+	if newer_than "$out" "$TOP/bench/ffs-throughput.c" "$TOP/bench/bench.h" "$src" \
 		"$KOUT/usr/include" "$0"; then
 		log "   CC ffs-throughput <- bench/ffs-throughput.c"
 		gcc "${CFLAGS[@]}" -pthread -isystem "$KOUT/usr/include" \

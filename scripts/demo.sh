@@ -27,17 +27,9 @@ step "build the kernel" "$TOP/scripts/build-kernel.sh"
 step "build the initramfs" "$TOP/scripts/build-initramfs.sh"
 
 rc=0
-boot() {
-	local name=$1 append=$2
-	mkdir -p "$BUILD/boot"
-	"$TOP/scripts/boot.sh" --name "demo-$name" --append "$append" \
-		--tests ffs-demo --kunit none >"$BUILD/boot/demo-$name.out" 2>&1 || {
-		tail -n 30 "$BUILD/boot/demo-$name.out"
-		return 1
-	}
-}
 for b in "${BOOTS[@]}"; do
-	step "boot and stream (${b#*:})" boot "${b%%:*}" "${b#*:}" || rc=1
+	step "boot and stream (${b#*:})" vm_run demo "${b%%:*}" "${b#*:}" \
+		ffs-demo || rc=1
 done
 
 echo

@@ -152,3 +152,17 @@ Acquire::Check-Valid-Until "false";
 APT::Sandbox::User "root";
 CONF
 }
+
+# vm_run PREFIX NAME APPEND TESTS: boot the test kernel as PREFIX-NAME with
+# APPEND on its command line and run TESTS (comma-separated) without the
+# KUnit suites; the output goes to $BUILD/boot/PREFIX-NAME.out, whose end is
+# shown when the boot fails. Used by the demo and the benchmark.
+vm_run() {
+	local out=$BUILD/boot/$1-$2.out
+	mkdir -p "$BUILD/boot"
+	"$TOP/scripts/boot.sh" --name "$1-$2" --append "$3" --tests "$4" \
+		--kunit none >"$out" 2>&1 || {
+		tail -n 30 "$out"
+		return 1
+	}
+}
