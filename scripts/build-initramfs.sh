@@ -14,6 +14,10 @@
 #                  (all three added by the series: built when the tree has
 #                  them)
 #   <name>         every other tests/vm/<name>.c
+#   ffs-reliability tests/reliability/ffs-reliability.c, and
+#   iio-reliability tests/reliability/iio-reliability.c: random ioctls,
+#                  stress and fault injection (they include the FunctionFS
+#                  and IIO selftests: built when the tree has them)
 # All compile against the UAPI headers that 'make headers' put in the kernel
 # build directory (scripts/build-kernel.sh), not /usr/include, passed with
 # -isystem as the selftests' KHDR_INCLUDES does. A program is compiled again
@@ -63,8 +67,9 @@ newer_than() {
 compile() {
 	local name=$1 src=$2 out=$WORK/tests/$1
 	shift 2
+	# shellcheck disable=SC2086 # DEPS: extra sources, space-separated
 	if ! newer_than "$out" "$src" "$VMTESTS/harness.h" "$KOUT/usr/include" \
-		"$0"; then
+		"$0" ${DEPS:-}; then
 		return 0
 	fi
 	log "   CC $name <- ${src#"$TOP"/}"
@@ -104,11 +109,30 @@ build_tests() {
 		[ "$name" = smoke ] && continue
 		compile "$name" "$src" -I"$VMTESTS" || return 1
 	done
+	build_reliability || return 1
 	build_helpers || return 1
 	build_demos || return 1
 	log "   $(wc -l <"$WORK/list.new") of $(list_tests | wc -l) test programs compiled"
 	rm -f "$WORK/list.new"
 	list_tests >"$WORK/tests/list"
+}
+
+# The reliability tests (tests/reliability/): random ioctls, stress and
+# fault injection, one program per importer, each including the series'
+# selftest for that importer (built when the tree has it).
+build_reliability() {
+	local rel=$TOP/tests/reliability dir
+
+	dir=$SELFTESTS/drivers/usb/functionfs
+	if [ -e "$dir/dmabuf.c" ]; then
+		DEPS="$dir/dmabuf.c $rel/common.h" compile ffs-reliability \
+			"$rel/ffs-reliability.c" -pthread -I"$dir" || return 1
+	fi
+	dir=$SELFTESTS/drivers/iio
+	if [ -e "$dir/dmabuf.c" ] && [ -e "$rel/iio-reliability.c" ]; then
+		DEPS="$dir/dmabuf.c $rel/common.h" compile iio-reliability \
+			"$rel/iio-reliability.c" -pthread -I"$dir" || return 1
+	fi
 }
 
 # Upstream tools the tests run, installed in /bin: tools/usb/ffs-test (the
@@ -210,6 +234,13 @@ list_tests() {
 		name=$(basename "$src" .c)
 		[ "$name" = smoke ] || echo "$name"
 	done
+	# Last: they unbind the gadget and set up fault injection.
+	[ -e "$SELFTESTS/drivers/usb/functionfs/dmabuf.c" ] &&
+		echo ffs-reliability
+	[ -e "$SELFTESTS/drivers/iio/dmabuf.c" ] &&
+		[ -e "$TOP/tests/reliability/iio-reliability.c" ] &&
+		echo iio-reliability
+	return 0
 }
 
 # gen_init_cpio builds the archive from a list, without root or fakeroot.
