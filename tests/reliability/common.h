@@ -9,7 +9,12 @@
  * - the leak check: the number of DMA-BUFs alive, from debugfs;
  * - fault injection: fail-nth (failslab, fail_page_alloc) for the calling
  *   thread, and fail_function on dma_buf_begin_access();
- * - trace buffer checks: a count is only trusted if nothing was lost.
+ * - trace buffer checks: a count is only trusted if nothing was lost;
+ * - what every part ends with (part_end()) and the random part's errno
+ *   checks (op_expect()).
+ *
+ * The including program defines RELIABILITY_NAME, the importer's name in
+ * the "# RELIABILITY" lines.
  */
 #ifndef RELIABILITY_COMMON_H
 #define RELIABILITY_COMMON_H
@@ -237,6 +242,142 @@ static unsigned long trace_lost(void)
 		fclose(f);
 	}
 	return lost;
+}
+
+/* Wait until no fence of @fd is pending; true if they all signalled. */
+static bool fences_done(int fd, unsigned int timeout_ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+
+	return poll(&pfd, 1, timeout_ms) == 1;
+}
+
+/* One part of a run, and the checks every part ends with. */
+struct part {
+	const char *name;
+	int bufs_before;
+	unsigned long ops, errors, injected, unsignalled;
+};
+
+static void part_begin(struct part *p, const char *name)
+{
+	memset(p, 0, sizeof(*p));
+	p->name = name;
+	p->bufs_before = dmabufs_alive();
+	trace_grow();
+	trace_reset();
+}
+
+/*
+ * Everything the part used is closed: the counts and the leak check, a
+ * "# RELIABILITY" line with the figures (and @extra), one result.
+ */
+static void part_end(struct part *p, const char *extra)
+{
+	unsigned int begins, ends;
+	unsigned long lost;
+	int bufs;
+
+	bufs = dmabufs_settle(p->bufs_before, 5000);
+	trace_count(&begins, &ends);
+	lost = trace_lost();
+	if (bufs != p->bufs_before)
+		dmabufs_dump();
+	ksft_print_msg("RELIABILITY %s %s: %lu operations, %lu errors returned, %lu failures injected, %u begin / %u end, %lu fences unsignalled, %d DMA-BUFs left (%d before), %lu trace events lost%s\n",
+		       RELIABILITY_NAME, p->name, p->ops, p->errors, p->injected,
+		       begins, ends, p->unsignalled, bufs, p->bufs_before, lost,
+		       extra);
+	ksft_test_result(!p->unsignalled && begins == ends && !lost &&
+			 bufs == p->bufs_before,
+			 "%s: every fence signalled, %u begin / %u end, %d of %d DMA-BUFs left\n",
+			 p->name, begins, ends, bufs, p->bufs_before);
+}
+
+/* What the random part's calls returned, per operation. */
+#define MAX_OPS		8
+struct op_stats {
+	const char * const *name;
+	unsigned long count[MAX_OPS], errno_seen[MAX_OPS][64];
+	unsigned long unexpected;
+};
+
+/* Count call @i of operation @op, and check @err against @allowed. */
+static void op_expect(struct op_stats *s, unsigned int i, unsigned int op,
+		      int err, const int *allowed, unsigned int nallowed,
+		      const char *what)
+{
+	unsigned int a;
+
+	s->count[op]++;
+	s->errno_seen[op][err < 64 ? err : 63]++;
+	for (a = 0; a < nallowed; a++)
+		if (allowed[a] == err)
+			return;
+	s->unexpected++;
+	ksft_print_msg("random op %u: %s %s: %s, expected %s%s\n", i,
+		       s->name[op], what, err ? strerror(err) : "success",
+		       allowed[0] ? strerror(allowed[0]) : "success",
+		       nallowed > 1 ? " (or another listed errno)" : "");
+}
+
+/* The number of calls that returned an error. */
+static unsigned long op_errors(const struct op_stats *s)
+{
+	unsigned long n = 0;
+	unsigned int op, err;
+
+	for (op = 0; op < MAX_OPS; op++)
+		for (err = 1; err < 64; err++)
+			n += s->errno_seen[op][err];
+	return n;
+}
+
+/*
+ * The random part's buffers and the fds it passes: a buffer's own, one
+ * closed, one that is not a DMA-BUF, or -1.
+ */
+enum fd_kind { FD_GOOD, FD_CLOSED, FD_NOT_DMABUF, FD_NEGATIVE, NR_FD_KINDS };
+
+struct rbuf {
+	int fd;
+	size_t size;
+	bool attached[2];	/* to the importer's two files */
+};
+
+static const size_t random_sizes[] = { 4096, 12288, 65536, 256 << 10 };
+
+/* A new buffer of a random exporter and size, not attached. */
+static int random_buf_new(struct rbuf *b)
+{
+	struct buf tmp;
+
+	b->size = random_sizes[rnd(ARRAY_SIZE(random_sizes))];
+	/* The CMA area may be busy: fall back to the system heap. */
+	if (buf_alloc(&tmp, rnd(NR_EXPORTERS), b->size) &&
+	    buf_alloc(&tmp, SYSTEM_HEAP, b->size))
+		return -ENOMEM;
+	munmap(tmp.map, tmp.size);
+	b->fd = tmp.fd;
+	b->attached[0] = b->attached[1] = false;
+	return 0;
+}
+
+/* Mostly @b's fd, else a bad one; *@k tells which. */
+static int random_fd(struct rbuf *b, int closed, int null_fd, enum fd_kind *k)
+{
+	*k = rnd(10) < 7 ? FD_GOOD : 1 + rnd(NR_FD_KINDS - 1);
+	switch (*k) {
+	case FD_GOOD: return b->fd;
+	case FD_CLOSED: return closed;
+	case FD_NOT_DMABUF: return null_fd;
+	default: return -1;
+	}
+}
+
+/* The errno a bad fd gives, or 0 if the fd is good. */
+static int fd_errno(enum fd_kind k)
+{
+	return k == FD_GOOD ? 0 : k == FD_NOT_DMABUF ? EINVAL : EBADF;
 }
 
 static unsigned int online_cpus(void)

@@ -36,6 +36,7 @@
 #include "dmabuf.c"
 #undef main
 
+#define RELIABILITY_NAME "ffs"
 #include "common.h"
 
 #define RANDOM_OPS	1500
@@ -152,128 +153,23 @@ static void *ep0_thread(void *arg)
 
 /* --- checks at the end of a part --- */
 
-/* Wait until no fence of @fd is pending; true if they all signalled. */
-static bool fences_done(int fd, unsigned int timeout_ms)
-{
-	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
-
-	return poll(&pfd, 1, timeout_ms) == 1;
-}
-
-struct part {
-	const char *name;
-	int bufs_before;
-	unsigned long ops, errors, injected, unsignalled;
-};
-
-static void part_begin(struct part *p, const char *name)
-{
-	memset(p, 0, sizeof(*p));
-	p->name = name;
-	p->bufs_before = dmabufs_alive();
-	trace_grow();
-	trace_reset();
-}
-
-/* Everything is closed: the counts and the leak check. */
-static void part_end(struct part *p, const char *extra)
-{
-	unsigned int begins, ends;
-	unsigned long lost;
-	int bufs;
-
-	bufs = dmabufs_settle(p->bufs_before, 5000);
-	trace_count(&begins, &ends);
-	lost = trace_lost();
-	if (bufs != p->bufs_before)
-		dmabufs_dump();
-	ksft_print_msg("RELIABILITY ffs %s: %lu operations, %lu errors returned, %lu failures injected, %u begin / %u end, %lu fences unsignalled, %d DMA-BUFs left (%d before), %lu trace events lost%s\n",
-		       p->name, p->ops, p->errors, p->injected, begins, ends,
-		       p->unsignalled, bufs, p->bufs_before, lost, extra);
-	ksft_test_result(!p->unsignalled && begins == ends && !lost &&
-			 bufs == p->bufs_before,
-			 "%s: every fence signalled, %u begin / %u end, %d of %d DMA-BUFs left\n",
-			 p->name, begins, ends, bufs, p->bufs_before);
-}
-
 /* --- random --- */
-
-enum fd_kind { FD_GOOD, FD_CLOSED, FD_NOT_DMABUF, FD_NEGATIVE, NR_FD_KINDS };
-
-struct rbuf {
-	int fd;
-	size_t size;
-	bool attached[2];	/* on the IN and the OUT endpoint file */
-};
-
-static const size_t random_sizes[] = { 4096, 12288, 65536, 256 << 10 };
 
 struct random_state {
 	struct gadget *g;
 	int ep[2];		/* non-blocking IN and OUT endpoint files */
 	struct rbuf b[NBUFS];
 	int closed, null_fd;
-	unsigned long count[8], errno_seen[8][64];
-	unsigned long unexpected;
+	struct op_stats stats;
 };
-
-static int random_buf_new(struct rbuf *b)
-{
-	struct buf tmp;
-
-	b->size = random_sizes[rnd(ARRAY_SIZE(random_sizes))];
-	if (buf_alloc(&tmp, rnd(NR_EXPORTERS), b->size)) {
-		/* The CMA area may be busy: fall back to the system heap. */
-		if (buf_alloc(&tmp, SYSTEM_HEAP, b->size))
-			return -ENOMEM;
-	}
-	munmap(tmp.map, tmp.size);
-	b->fd = tmp.fd;
-	b->attached[0] = b->attached[1] = false;
-	return 0;
-}
-
-static int random_fd(struct random_state *s, struct rbuf *b, enum fd_kind *k)
-{
-	*k = rnd(10) < 7 ? FD_GOOD : 1 + rnd(NR_FD_KINDS - 1);
-	switch (*k) {
-	case FD_GOOD: return b->fd;
-	case FD_CLOSED: return s->closed;
-	case FD_NOT_DMABUF: return s->null_fd;
-	default: return -1;
-	}
-}
-
-/* The errno a bad fd gives, or 0 if the fd is good. */
-static int fd_errno(enum fd_kind k)
-{
-	return k == FD_GOOD ? 0 : k == FD_NOT_DMABUF ? EINVAL : EBADF;
-}
 
 enum op { OP_ATTACH, OP_DETACH, OP_TRANSFER, OP_SYNC, OP_CLOSE_BUF,
 	  OP_REOPEN_EP, OP_POLL, NR_OPS };
+_Static_assert(NR_OPS <= MAX_OPS, "op_stats is too small");
 static const char * const op_name[] = {
 	"attach", "detach", "transfer", "sync", "close-buffer",
 	"reopen-endpoint", "poll",
 };
-
-static void random_expect(struct random_state *s, unsigned int i,
-			  enum op op, int err, const int *allowed,
-			  unsigned int nallowed, const char *what)
-{
-	unsigned int a;
-
-	s->count[op]++;
-	s->errno_seen[op][err < 64 ? err : 63]++;
-	for (a = 0; a < nallowed; a++)
-		if (allowed[a] == err)
-			return;
-	s->unexpected++;
-	ksft_print_msg("random op %u: %s %s: %s, expected %s%s\n", i,
-		       op_name[op], what, err ? strerror(err) : "success",
-		       allowed[0] ? strerror(allowed[0]) : "success",
-		       nallowed > 1 ? " (or another listed errno)" : "");
-}
 
 static void random_op(struct random_state *s, unsigned int i)
 {
@@ -288,7 +184,7 @@ static void random_op(struct random_state *s, unsigned int i)
 
 	switch (op) {
 	case OP_ATTACH:
-		fd = random_fd(s, b, &k);
+		fd = random_fd(b, s->closed, s->null_fd, &k);
 		ret = ioctl(s->ep[e], FUNCTIONFS_DMABUF_ATTACH, &fd);
 		err = ret ? errno : 0;
 		expect[n++] = fd_errno(k) ?: b->attached[e] ? EBUSY : 0;
@@ -303,7 +199,7 @@ static void random_op(struct random_state *s, unsigned int i)
 		snprintf(what, sizeof(what), "ep%u buf%u fd kind %d", e, bi, k);
 		break;
 	case OP_DETACH:
-		fd = random_fd(s, b, &k);
+		fd = random_fd(b, s->closed, s->null_fd, &k);
 		ret = ioctl(s->ep[e], FUNCTIONFS_DMABUF_DETACH, &fd);
 		err = ret ? errno : 0;
 		expect[n++] = fd_errno(k) ?: b->attached[e] ? 0 : EPERM;
@@ -317,7 +213,7 @@ static void random_op(struct random_state *s, unsigned int i)
 			    1 + rnd(b->size);
 		__u32 flags = rnd(20) == 0 ? 1u << rnd(32) : 0;
 
-		fd = random_fd(s, b, &k);
+		fd = random_fd(b, s->closed, s->null_fd, &k);
 		ret = transfer_req(s->ep[e], fd, len, flags);
 		err = ret ? errno : 0;
 		if (flags)
@@ -384,12 +280,12 @@ static void random_op(struct random_state *s, unsigned int i)
 		break;
 	}
 	}
-	random_expect(s, i, op, err, expect, n, what);
+	op_expect(&s->stats, i, op, err, expect, n, what);
 }
 
 static void test_random(struct gadget *g)
 {
-	struct random_state s = { .g = g };
+	struct random_state s = { .g = g, .stats.name = op_name };
 	struct host host;
 	uint64_t seed = cmdline_seed(1);
 	struct part p;
@@ -431,21 +327,17 @@ static void test_random(struct gadget *g)
 		close(s.b[i].fd);
 	close(s.null_fd);
 
-	for (i = 0; i < NR_OPS; i++) {
-		unsigned int err;
-
-		for (err = 1; err < 64; err++)
-			p.errors += s.errno_seen[i][err];
-	}
+	p.errors = op_errors(&s.stats);
 	snprintf(extra, sizeof(extra),
 		 ", %lu attach / %lu detach / %lu transfer (%lu EBUSY), %lu unexpected errnos, host %lu KiB in / %lu KiB out, %.1f s",
-		 s.count[OP_ATTACH], s.count[OP_DETACH], s.count[OP_TRANSFER],
-		 s.errno_seen[OP_TRANSFER][EBUSY], s.unexpected,
+		 s.stats.count[OP_ATTACH], s.stats.count[OP_DETACH],
+		 s.stats.count[OP_TRANSFER],
+		 s.stats.errno_seen[OP_TRANSFER][EBUSY], s.stats.unexpected,
 		 host.in_bytes >> 10, host.out_bytes >> 10, now_s() - t0);
 	part_end(&p, extra);
-	ksft_test_result(!s.unexpected,
+	ksft_test_result(!s.stats.unexpected,
 			 "random: every call returned the errno the model expects (%lu unexpected)\n",
-			 s.unexpected);
+			 s.stats.unexpected);
 }
 
 /* --- stress --- */
@@ -635,14 +527,22 @@ static void test_stress(struct gadget *g)
 
 /* --- faults --- */
 
-/* The endpoint and @b still work: one IN transfer, data checked. */
-static int usable(struct gadget *g, struct buf *b, uint8_t *host, uint32_t seed)
+/*
+ * The endpoint and @b still work after what @what did: one IN transfer,
+ * data checked. Says why not.
+ */
+static int usable(struct gadget *g, struct buf *b, uint8_t *host, uint32_t seed,
+		  const char *what)
 {
 	size_t stale = 0;
 	int ret;
 
 	ret = round_in(g, b, b->size, true, seed, host, &stale);
-	return ret ?: stale ? -EIO : 0;
+	ret = ret ?: stale ? -EIO : 0;
+	if (ret)
+		ksft_print_msg("faults: a transfer after %s (%u): %s, %zu wrong bytes\n",
+			       what, seed, strerror(-ret), stale);
+	return ret;
 }
 
 static void test_faults(struct gadget *g, uint8_t *host)
@@ -691,7 +591,7 @@ static void test_faults(struct gadget *g, uint8_t *host)
 					       exporter_name[e], n, strerror(errno));
 				continue;
 			}
-			if (usable(g, &b, host, n))
+			if (usable(g, &b, host, n, "a failed attach"))
 				broken++;
 			ioctl(g->ep_in, FUNCTIONFS_DMABUF_DETACH, &b.fd);
 		}
@@ -733,7 +633,7 @@ static void test_faults(struct gadget *g, uint8_t *host)
 				wait_fences(&b, POLLOUT);
 				(void)stale;
 			}
-			if (usable(g, &b, host, 1000 + n))
+			if (usable(g, &b, host, 1000 + n, "a failed transfer"))
 				broken++;
 		}
 		nth_max = n > nth_max ? n : nth_max;
@@ -764,7 +664,7 @@ static void test_faults(struct gadget *g, uint8_t *host)
 			}
 			if (n)
 				ioctl(g->ep_out, FUNCTIONFS_DMABUF_DETACH, &b.fd);
-			if (usable(g, &b, host, 2000 + n))
+			if (usable(g, &b, host, 2000 + n, "a failed begin_access"))
 				broken++;
 		}
 		ioctl(g->ep_in, FUNCTIONFS_DMABUF_DETACH, &b.fd);

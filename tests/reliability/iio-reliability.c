@@ -28,54 +28,13 @@
 #include "dmabuf.c"
 #undef main
 
+#define RELIABILITY_NAME "iio"
 #include "common.h"
 
 #define RANDOM_OPS	1500
 #define STRESS_SECONDS	20
 #define NBUFS		6
 #define FAULT_MAX_NTH	400
-
-static bool fences_done(int fd, unsigned int timeout_ms)
-{
-	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
-
-	return poll(&pfd, 1, timeout_ms) == 1;
-}
-
-struct part {
-	const char *name;
-	int bufs_before;
-	unsigned long ops, errors, injected, unsignalled;
-};
-
-static void part_begin(struct part *p, const char *name)
-{
-	memset(p, 0, sizeof(*p));
-	p->name = name;
-	p->bufs_before = dmabufs_alive();
-	trace_grow();
-	trace_reset();
-}
-
-static void part_end(struct part *p, const char *extra)
-{
-	unsigned int begins, ends;
-	unsigned long lost;
-	int bufs;
-
-	bufs = dmabufs_settle(p->bufs_before, 5000);
-	trace_count(&begins, &ends);
-	lost = trace_lost();
-	if (bufs != p->bufs_before)
-		dmabufs_dump();
-	ksft_print_msg("RELIABILITY iio %s: %lu operations, %lu errors returned, %lu failures injected, %u begin / %u end, %lu fences unsignalled, %d DMA-BUFs left (%d before), %lu trace events lost%s\n",
-		       p->name, p->ops, p->errors, p->injected, begins, ends,
-		       p->unsignalled, bufs, p->bufs_before, lost, extra);
-	ksft_test_result(!p->unsignalled && begins == ends && !lost &&
-			 bufs == p->bufs_before,
-			 "%s: every fence signalled, %u begin / %u end, %d of %d DMA-BUFs left\n",
-			 p->name, begins, ends, bufs, p->bufs_before);
-}
 
 static int nonblocking(int fd)
 {
@@ -157,79 +116,21 @@ static void release_attachments(struct iio **d)
 
 /* --- random --- */
 
-enum fd_kind { FD_GOOD, FD_CLOSED, FD_NOT_DMABUF, FD_NEGATIVE, NR_FD_KINDS };
-
-struct rbuf {
-	int fd;
-	size_t size;
-	bool attached[2];	/* to the input and the output buffer file */
-};
-
-static const size_t random_sizes[] = { 4096, 12288, 65536, 256 << 10 };
-
 struct random_state {
 	struct iio *d[2];
 	bool enabled[2];
 	struct rbuf b[NBUFS];
 	int closed, null_fd;
-	unsigned long count[8], errno_seen[8][64];
-	unsigned long unexpected;
+	struct op_stats stats;
 };
-
-static int random_buf_new(struct rbuf *b)
-{
-	struct buf tmp;
-
-	b->size = random_sizes[rnd(ARRAY_SIZE(random_sizes))];
-	if (buf_alloc(&tmp, rnd(NR_EXPORTERS), b->size) &&
-	    buf_alloc(&tmp, SYSTEM_HEAP, b->size))
-		return -ENOMEM;
-	munmap(tmp.map, tmp.size);
-	b->fd = tmp.fd;
-	b->attached[0] = b->attached[1] = false;
-	return 0;
-}
-
-static int random_fd(struct random_state *s, struct rbuf *b, enum fd_kind *k)
-{
-	*k = rnd(10) < 7 ? FD_GOOD : 1 + rnd(NR_FD_KINDS - 1);
-	switch (*k) {
-	case FD_GOOD: return b->fd;
-	case FD_CLOSED: return s->closed;
-	case FD_NOT_DMABUF: return s->null_fd;
-	default: return -1;
-	}
-}
-
-static int fd_errno(enum fd_kind k)
-{
-	return k == FD_GOOD ? 0 : k == FD_NOT_DMABUF ? EINVAL : EBADF;
-}
 
 enum op { OP_ATTACH, OP_DETACH, OP_ENQUEUE, OP_ENABLE, OP_CLOSE_BUF,
 	  OP_REOPEN_BUFFER, OP_POLL, NR_OPS };
+_Static_assert(NR_OPS <= MAX_OPS, "op_stats is too small");
 static const char * const op_name[] = {
 	"attach", "detach", "enqueue", "enable", "close-dmabuf",
 	"reopen-buffer", "poll",
 };
-
-static void random_expect(struct random_state *s, unsigned int i, enum op op,
-			  int err, const int *allowed, unsigned int nallowed,
-			  const char *what)
-{
-	unsigned int a;
-
-	s->count[op]++;
-	s->errno_seen[op][err < 64 ? err : 63]++;
-	for (a = 0; a < nallowed; a++)
-		if (allowed[a] == err)
-			return;
-	s->unexpected++;
-	ksft_print_msg("random op %u: %s %s: %s, expected %s%s\n", i,
-		       op_name[op], what, err ? strerror(err) : "success",
-		       allowed[0] ? strerror(allowed[0]) : "success",
-		       nallowed > 1 ? " (or another listed errno)" : "");
-}
 
 static void random_op(struct random_state *s, unsigned int i)
 {
@@ -245,7 +146,7 @@ static void random_op(struct random_state *s, unsigned int i)
 
 	switch (op) {
 	case OP_ATTACH:
-		fd = random_fd(s, b, &k);
+		fd = random_fd(b, s->closed, s->null_fd, &k);
 		err = -iio_attach(d, fd);
 		if (fd_errno(k)) {
 			expect[n++] = fd_errno(k);
@@ -262,7 +163,7 @@ static void random_op(struct random_state *s, unsigned int i)
 			 o ? "out" : "in", bi, k);
 		break;
 	case OP_DETACH:
-		fd = random_fd(s, b, &k);
+		fd = random_fd(b, s->closed, s->null_fd, &k);
 		err = -iio_detach(d, fd);
 		expect[n++] = fd_errno(k) ?: b->attached[o] ? 0 : EPERM;
 		if (!err && k == FD_GOOD)
@@ -277,7 +178,7 @@ static void random_op(struct random_state *s, unsigned int i)
 		uint32_t flags = rnd(20) == 0 ? 1u << rnd(32) :
 				 o && rnd(8) == 0 ? IIO_BUFFER_DMABUF_CYCLIC : 0;
 
-		fd = random_fd(s, b, &k);
+		fd = random_fd(b, s->closed, s->null_fd, &k);
 		err = -iio_enqueue(d, fd, len, flags);
 		if (flags & ~IIO_BUFFER_DMABUF_CYCLIC ||
 		    (flags && !o)) {
@@ -340,14 +241,18 @@ static void random_op(struct random_state *s, unsigned int i)
 		break;
 	}
 	}
-	random_expect(s, i, op, err, expect, n, what);
+	op_expect(&s->stats, i, op, err, expect, n, what);
 }
 
 static void test_random(struct iio *in, struct iio *out)
 {
-	struct random_state s = { .d = { in, out }, .enabled = { true, true } };
+	struct random_state s = {
+		.d = { in, out },
+		.enabled = { true, true },
+		.stats.name = op_name,
+	};
 	uint64_t seed = cmdline_seed(1);
-	unsigned int i, err;
+	unsigned int i;
 	char extra[256];
 	struct part p;
 	double t0;
@@ -384,19 +289,18 @@ static void test_random(struct iio *in, struct iio *out)
 		close(s.b[i].fd);
 	close(s.null_fd);
 	release_attachments(s.d);
-	for (i = 0; i < NR_OPS; i++)
-		for (err = 1; err < 64; err++)
-			p.errors += s.errno_seen[i][err];
+	p.errors = op_errors(&s.stats);
 
 	snprintf(extra, sizeof(extra),
 		 ", %lu attach / %lu detach / %lu enqueue (%lu EBUSY, %lu EPERM), %lu enable/disable, %lu unexpected errnos, %.1f s",
-		 s.count[OP_ATTACH], s.count[OP_DETACH], s.count[OP_ENQUEUE],
-		 s.errno_seen[OP_ENQUEUE][EBUSY], s.errno_seen[OP_ENQUEUE][EPERM],
-		 s.count[OP_ENABLE], s.unexpected, now_s() - t0);
+		 s.stats.count[OP_ATTACH], s.stats.count[OP_DETACH],
+		 s.stats.count[OP_ENQUEUE],
+		 s.stats.errno_seen[OP_ENQUEUE][EBUSY], s.stats.errno_seen[OP_ENQUEUE][EPERM],
+		 s.stats.count[OP_ENABLE], s.stats.unexpected, now_s() - t0);
 	part_end(&p, extra);
-	ksft_test_result(!s.unexpected,
+	ksft_test_result(!s.stats.unexpected,
 			 "random: every call returned an errno its arguments allow (%lu unexpected)\n",
-			 s.unexpected);
+			 s.stats.unexpected);
 }
 
 /* --- stress --- */
@@ -595,14 +499,22 @@ static void test_stress(struct iio *in, struct iio *out)
 
 /* --- faults --- */
 
-/* The input device and @b still work: one block, data checked. */
-static int usable(struct iio *in, struct buf *b, uint32_t seed)
+/*
+ * The input device and @b still work after what @what did: one block,
+ * data checked. Says why not.
+ */
+static int usable(struct iio *in, struct buf *b, uint32_t seed,
+		  const char *what)
 {
 	size_t stale = 0;
 	int ret;
 
 	ret = round_in(in, b, b->size, true, seed, &stale);
-	return ret ?: stale ? -EIO : 0;
+	ret = ret ?: stale ? -EIO : 0;
+	if (ret)
+		ksft_print_msg("faults: a block after %s (%u): %s, %zu wrong bytes\n",
+			       what, seed, strerror(-ret), stale);
+	return ret;
 }
 
 static void test_faults(struct iio *in, struct iio *out)
@@ -650,7 +562,7 @@ static void test_faults(struct iio *in, struct iio *out)
 					       exporter_name[e], n, strerror(errno));
 				continue;
 			}
-			if (usable(in, &b, n))
+			if (usable(in, &b, n, "a failed attach"))
 				broken++;
 			iio_detach(in, b.fd);
 		}
@@ -682,7 +594,7 @@ static void test_faults(struct iio *in, struct iio *out)
 			/* A failed or completed block leaves no fence pending. */
 			if (!fences_done(b.fd, TIMEOUT_MS))
 				wrong++;
-			if (usable(in, &b, 1000 + n))
+			if (usable(in, &b, 1000 + n, "a failed enqueue"))
 				broken++;
 		}
 		nth_max = n > nth_max ? n : nth_max;
@@ -711,7 +623,7 @@ static void test_faults(struct iio *in, struct iio *out)
 			}
 			if (n)
 				iio_detach(out, b.fd);
-			if (usable(in, &b, 2000 + n))
+			if (usable(in, &b, 2000 + n, "a failed begin_access"))
 				broken++;
 		}
 		iio_detach(in, b.fd);
