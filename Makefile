@@ -11,7 +11,8 @@ S := scripts
 
 .DEFAULT_GOAL := demo
 .PHONY: help deps fetch tree export check-export kunit kernel initramfs \
-	boot sparse static bisect test demo bench clean distclean
+	boot sparse static bisect alone post check-post test demo bench clean \
+	distclean
 
 help: ## list the targets
 	@echo "dmabuf-access ($(BASE_PKG)): make TARGET"
@@ -63,9 +64,18 @@ static: sparse ## checkpatch --strict, kernel-doc, sparse and W=1 on the series
 bisect: ## build the objects every patch touches, one patch at a time
 	@$(S)/bisect.sh
 
+alone: ## each fix series alone on the base: applies, every patch builds
+	@$(S)/series-alone.sh
+
+post: ## mails for git send-email: make post SERIES=usb-fixes [V=2] (POST_NAME/POST_EMAIL)
+	@$(S)/post.sh "$(SERIES)" $(V)
+
+check-post: ## the posting export refuses placeholders and writes real To/Cc
+	@$(S)/check-post.sh
+
 clean: ## remove build outputs but keep build/linux and the fetched base
 	rm -rf build/kernel-x86_64 build/kunit-* build/boot build/results \
-		build/initramfs* build/bisect-obj
+		build/initramfs* build/bisect-obj build/post
 
 distclean: ## remove build/ entirely (build/linux too: export first!)
 	rm -rf build

@@ -28,17 +28,18 @@
 # build/results/bisect, and 'bisect: N passed, N failed'. Exit status 1 if
 # any commit failed.
 #
-# Environment: BISECT_SRC, BISECT_OBJ (directories), BISECT_REV (default
-# master), PATCHES (where the exported patches are, for the names).
+# Environment: BISECT_SRC, BISECT_OBJ (directories), BISECT_FROM and
+# BISECT_REV (the range, default base..master), BISECT_RESULTS (the results
+# file), PATCHES (where the exported patches are, for the names).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 SRC=${BISECT_SRC:-$BUILD/bisect-src}
 OBJ=${BISECT_OBJ:-$BUILD/bisect-obj}
 REV=${BISECT_REV:-master}
-PATCHES=${PATCHES:-$TOP/patches}
-RESULTS=$BUILD/results/bisect
-LOGDIR=$BUILD/results/bisect.d
+FROM=${BISECT_FROM:-$BASE_TAG}
+RESULTS=${BISECT_RESULTS:-$BUILD/results/bisect}
+LOGDIR=$RESULTS.d
 
 # header glob -> directories to build when a header matching it changes.
 HEADER_DIRS=(
@@ -180,7 +181,7 @@ check_commit() {
 
 	name=$(commit_name "$i" "$sha")
 	start=$(date +%s)
-	log="$LOGDIR/$name.log"
+	log="$LOGDIR/${name//\//_}.log"
 	git -C "$SRC" checkout -q --detach "$sha"
 	targets_for "$sha" >"$LOGDIR/targets"
 	mapfile -t targets <"$LOGDIR/targets"
@@ -258,15 +259,17 @@ main() {
 	: >"$RESULTS"
 	rm -f "$LOGDIR"/*.log
 
-	mapfile -t shas < <(git -C "$TREE" rev-list --reverse "$BASE_TAG..$REV")
+	mapfile -t shas < <(git -C "$TREE" rev-list --reverse "$FROM..$REV")
 	ncommits=${#shas[@]}
 	patch_names=()
-	for p in "$PATCHES"/0*.patch; do
-		[ -e "$p" ] || continue
-		case "${p##*/}" in 0000-*) continue ;; esac
-		patch_names+=("${p##*/}")
-	done
-	log "bisect: $ncommits commits in $BASE_TAG..$REV"
+	# SERIES/0001-name, in the order the series apply; only used when
+	# the range is the whole stack (base..master).
+	if [ "$FROM" = "$BASE_TAG" ] && [ "$REV" = master ]; then
+		while read -r p; do
+			patch_names+=("${p#"$PATCHES"/}")
+		done < <(all_patches)
+	fi
+	log "bisect: $ncommits commits in $FROM..$REV"
 	if [ "$ncommits" = 0 ]; then
 		result "bisect: 0 passed, 0 failed"
 		return 0

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Fail when patches/ is not the export of build/linux as it stands.
+# Fail when patches/ is not the export of build/linux as it stands: every
+# series directory of patches/series, file for file.
 # --quiet: say nothing, just set the exit status.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -17,19 +18,22 @@ if ! "$TOP/scripts/export.sh" "$tmp" >/dev/null 2>&1; then
 	exit 1
 fi
 same=1
-if [ "$(cd "$TOP/patches" && ls 0*.patch)" != "$(cd "$tmp" && ls 0*.patch)" ]; then
-	same=0
-else
-	for p in "$tmp"/0*.patch; do
-		cmp -s "$p" "$TOP/patches/$(basename "$p")" || same=0
+while read -r s; do
+	if [ "$(cd "$PATCHES/$s" 2>/dev/null && ls 0*.patch)" != "$(cd "$tmp/$s" && ls 0*.patch)" ]; then
+		same=0
+		[ "$quiet" = 1 ] || log "$s: the patch files differ"
+		continue
+	fi
+	for p in "$tmp/$s"/0*.patch; do
+		if ! cmp -s "$p" "$PATCHES/$s/${p##*/}"; then
+			same=0
+			[ "$quiet" = 1 ] || diff -u "$PATCHES/$s/${p##*/}" "$p" | head -n 40 || true
+		fi
 	done
-fi
+done < <(series_names)
 if [ "$same" = 1 ]; then
 	[ "$quiet" = 1 ] || log "patches/ is the export of build/linux"
 	exit 0
 fi
-if [ "$quiet" = 0 ]; then
-	log "patches/ and build/linux disagree:"
-	diff -u --from-file="$TOP/patches" "$tmp"/0*.patch | head -n 60 || true
-fi
+[ "$quiet" = 1 ] || log "patches/ and build/linux disagree (above)"
 exit 1

@@ -45,7 +45,6 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-PATCHES=${PATCHES:-$TOP/patches}
 ACCEPTED=$PATCHES/checkpatch-accepted.txt
 SRC=${STATIC_SRC:-$BUILD/static-src}
 OBJ=${STATIC_OBJ:-$BUILD/static-obj}
@@ -116,15 +115,15 @@ findings() {
 }
 
 run_checkpatch() {
-	local p name out reasons type n=0
+	local p label name out reasons type n=0
 
-	for p in "$PATCHES"/0*.patch; do
-		[ -e "$p" ] || continue
+	while read -r p; do
+		# SERIES/0001-name.patch; the allow-list matches the file name.
+		label=${p#"$PATCHES"/}
 		name=${p##*/}
-		case "$name" in 0000-*) continue ;; esac
 		n=$((n + 1))
-		out=$WORK/checkpatch.$name.log
-		reasons=$WORK/checkpatch.$name.reasons
+		out=$WORK/checkpatch.${label//\//_}.log
+		reasons=$WORK/checkpatch.${label//\//_}.reasons
 		# From the worktree: its scripts, its MAINTAINERS, its .git.
 		# Debian's python3 first: spdxcheck.py needs its ply and git
 		# modules (deps.sh), which a python3 earlier in PATH (pyenv)
@@ -132,15 +131,15 @@ run_checkpatch() {
 		(cd "$SRC" && PATH=/usr/bin:$PATH scripts/checkpatch.pl --strict --show-types --color=never \
 			--no-summary "$p") >"$out" 2>&1 || true
 		# The types found that the allow-list accepts for this patch.
-		: >"$WORK/accepted.$name"
+		: >"$WORK/accepted"
 		while IFS= read -r type; do
 			if accepted "$name" "$type"; then
-				echo "$type" >>"$WORK/accepted.$name"
+				echo "$type" >>"$WORK/accepted"
 			fi
 		done < <(sed -nE 's/^(ERROR|WARNING|CHECK):([A-Z0-9_]+):.*/\2/p' "$out" | sort -u)
-		findings "$out" "$WORK/accepted.$name" >"$reasons"
-		pass_fail checkpatch "$name" "$reasons"
-	done
+		findings "$out" "$WORK/accepted" >"$reasons"
+		pass_fail checkpatch "$label" "$reasons"
+	done < <(all_patches)
 	[ "$n" -gt 0 ] || log "checkpatch: no patches in $PATCHES"
 }
 

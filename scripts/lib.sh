@@ -166,3 +166,68 @@ vm_run() {
 		return 1
 	}
 }
+
+# --- the series in patches/ -------------------------------------------------
+#
+# patches/series names the series in the order they apply, one directory
+# of patches/ each (its cover-letter.txt and its exported patches). The fix
+# series come first and each applies alone on the base; the last one (the
+# feature series) needs the ones before it. In $TREE the commits of all of
+# them sit in that order on master, and a branch series/NAME points at the
+# last commit of every series but the last (rebase.updateRefs keeps them
+# there through 'git rebase -i').
+PATCHES=${PATCHES:-$TOP/patches}
+SERIES_LIST=$PATCHES/series
+
+# series_names: the series, in order.
+series_names() {
+	[ -f "$SERIES_LIST" ] || die "$SERIES_LIST missing"
+	sed -e 's/#.*//' -e 's/[[:space:]]*$//' "$SERIES_LIST" | grep .
+}
+
+# last_series: the name of the last series (the one that ends at master).
+last_series() {
+	series_names | tail -n 1
+}
+
+# series_patches NAME: the patch files of series NAME, in order, without
+# the cover letter.
+series_patches() {
+	local p
+	for p in "$PATCHES/$1"/0*.patch; do
+		[ -e "$p" ] || continue
+		case "${p##*/}" in 0000-*) continue ;; esac
+		echo "$p"
+	done
+}
+
+# all_patches: every patch of every series, in the order they apply.
+all_patches() {
+	local s
+	series_names | while read -r s; do
+		series_patches "$s"
+	done
+}
+
+# series_range NAME: the revision range of series NAME in $TREE
+# (series/PREV..series/NAME, base for the first, master for the last).
+series_range() {
+	local s prev=$BASE_TAG
+	while read -r s; do
+		if [ "$s" = "$1" ]; then
+			if [ "$s" = "$(last_series)" ]; then
+				echo "$prev..master"
+			else
+				echo "$prev..series/$s"
+			fi
+			return 0
+		fi
+		prev=series/$s
+	done < <(series_names)
+	die "no series $1 in $SERIES_LIST"
+}
+
+# fix_series: the series that must apply alone on the base (all but the last).
+fix_series() {
+	series_names | sed '$d'
+}

@@ -108,6 +108,8 @@ if run_step "series applies" series_applies; then
 		run_step "static checks" "$TOP/scripts/check-patches.sh" || true
 	fi
 	run_step "bisect build" "$TOP/scripts/bisect.sh" || true
+	run_step "fix series alone on the base" "$TOP/scripts/series-alone.sh" || true
+	run_step "posting export" "$TOP/scripts/check-post.sh" || true
 	run_step "kunit" "$TOP/scripts/kunit.sh" || true
 	if [ "$kernel_ok" = 1 ]; then
 		boot_runs || true

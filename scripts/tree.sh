@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Materialise build/linux: a git repository whose first commit is the
-# pristine base (tag "base"), with patches/ applied on top by git am.
+# pristine base (tag "base"), with the series of patches/series applied on
+# top by git am, in order, each but the last ending at a branch series/NAME.
 #
 # An existing tree is kept when it already carries exactly patches/. It is
 # reset to the base and patches/ applied again when nobody committed in it
@@ -32,24 +33,28 @@ make_baseline() {
 }
 
 apply_series() {
-	local p n=0
+	local p s n=0
 
 	tree_git am --abort >/dev/null 2>&1 || true
 	tree_git checkout -q -B master "$BASE_TAG"
 	tree_git reset -q --hard "$BASE_TAG"
-	for p in "$TOP"/patches/0*.patch; do
-		[ -e "$p" ] || continue
-		case "$(basename "$p")" in 0000-*) continue ;; esac
-		if ! tree_git am -q --committer-date-is-author-date "$p" >/dev/null 2>"$BUILD/am.log"; then
-			cat "$BUILD/am.log" >&2
-			tree_git am --abort >/dev/null 2>&1 || true
-			git -C "$TREE" rev-parse HEAD >"$APPLIED"
-			die "patch does not apply: patches/$(basename "$p")"
-		fi
-		n=$((n + 1))
-	done
+	git -C "$TREE" for-each-ref --format='%(refname:short)' refs/heads/series/ |
+		xargs -r git -C "$TREE" branch -q -D
+	while read -r s; do
+		while read -r p; do
+			if ! tree_git am -q --committer-date-is-author-date "$p" >/dev/null 2>"$BUILD/am.log"; then
+				cat "$BUILD/am.log" >&2
+				tree_git am --abort >/dev/null 2>&1 || true
+				git -C "$TREE" rev-parse HEAD >"$APPLIED"
+				die "patch does not apply: ${p#"$TOP"/}"
+			fi
+			n=$((n + 1))
+		done < <(series_patches "$s")
+		# Every series but the last ends at a branch of its own.
+		[ "$s" = "$(last_series)" ] || tree_git branch -f "series/$s" HEAD
+	done < <(series_names)
 	git -C "$TREE" rev-parse HEAD >"$APPLIED"
-	log "applied $n patches on $BASE_TAG"
+	log "applied $n patches in $(series_names | wc -l) series on $BASE_TAG"
 }
 
 # True when nobody committed in the tree since this script last applied
@@ -74,3 +79,5 @@ else
 fi
 git -C "$TREE" config user.name "$PROJECT_NAME"
 git -C "$TREE" config user.email "$PROJECT_EMAIL"
+# 'git rebase -i' moves the series/ branches with the commits they mark.
+git -C "$TREE" config rebase.updateRefs true
