@@ -227,6 +227,22 @@ series_range() {
 	die "no series $1 in $SERIES_LIST"
 }
 
+# am_series DIR NAME: 'git am' the patches of series NAME in the work tree
+# DIR (of $TREE). On a patch that does not apply: git am's output, the am
+# aborted, the patch named on stderr, status 1.
+am_series() {
+	local dir=$1 p
+	while read -r p; do
+		if ! tree_git -C "$dir" am -q --committer-date-is-author-date "$p" \
+			>"$BUILD/am.log" 2>&1; then
+			cat "$BUILD/am.log" >&2
+			git -C "$dir" am --abort >/dev/null 2>&1 || true
+			warn "patch does not apply: ${p#"$TOP"/}"
+			return 1
+		fi
+	done < <(series_patches "$2")
+}
+
 # fix_series: the series that must apply alone on the base (all but the last).
 fix_series() {
 	series_names | sed '$d'

@@ -21,19 +21,11 @@ rc=0
 
 # apply_alone NAME: branch alone/NAME = base + the patches of NAME.
 apply_alone() {
-	local name=$1 p
+	local name=$1
 	tree_worktree "$SRC" "$BASE_TAG"
 	git -C "$SRC" am --abort >/dev/null 2>&1 || true
 	git -C "$SRC" checkout -q --detach "$BASE_TAG"
-	while read -r p; do
-		if ! tree_git -C "$SRC" am -q --committer-date-is-author-date "$p" \
-			>"$BUILD/alone-am.log" 2>&1; then
-			cat "$BUILD/alone-am.log" >&2
-			git -C "$SRC" am --abort >/dev/null 2>&1 || true
-			warn "${p#"$TOP"/} does not apply on the base alone"
-			return 1
-		fi
-	done < <(series_patches "$name")
+	am_series "$SRC" "$name" || return 1
 	git -C "$SRC" branch -f "alone/$name" HEAD
 }
 

@@ -33,7 +33,7 @@ make_baseline() {
 }
 
 apply_series() {
-	local p s n=0
+	local s
 
 	tree_git am --abort >/dev/null 2>&1 || true
 	tree_git checkout -q -B master "$BASE_TAG"
@@ -41,20 +41,15 @@ apply_series() {
 	git -C "$TREE" for-each-ref --format='%(refname:short)' refs/heads/series/ |
 		xargs -r git -C "$TREE" branch -q -D
 	while read -r s; do
-		while read -r p; do
-			if ! tree_git am -q --committer-date-is-author-date "$p" >/dev/null 2>"$BUILD/am.log"; then
-				cat "$BUILD/am.log" >&2
-				tree_git am --abort >/dev/null 2>&1 || true
-				git -C "$TREE" rev-parse HEAD >"$APPLIED"
-				die "patch does not apply: ${p#"$TOP"/}"
-			fi
-			n=$((n + 1))
-		done < <(series_patches "$s")
+		if ! am_series "$TREE" "$s"; then
+			git -C "$TREE" rev-parse HEAD >"$APPLIED"
+			die "series $s does not apply"
+		fi
 		# Every series but the last ends at a branch of its own.
 		[ "$s" = "$(last_series)" ] || tree_git branch -f "series/$s" HEAD
 	done < <(series_names)
 	git -C "$TREE" rev-parse HEAD >"$APPLIED"
-	log "applied $n patches in $(series_names | wc -l) series on $BASE_TAG"
+	log "applied $(all_patches | wc -l) patches in $(series_names | wc -l) series on $BASE_TAG"
 }
 
 # True when nobody committed in the tree since this script last applied
