@@ -11,12 +11,12 @@ S := scripts
 
 .DEFAULT_GOAL := demo
 .PHONY: help deps fetch tree export check-export kunit kernel initramfs \
-	boot sparse static bisect alone post check-post test demo bench clean \
-	distclean
+	boot sparse static static-arm64 matrix htmldocs bisect alone post \
+	check-post test demo bench clean distclean
 
 help: ## list the targets
 	@echo "dmabuf-access ($(BASE_PKG)): make TARGET"
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
+	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | \
 		awk -F':.*## ' '{ printf "  %-14s %s\n", $$1, $$2 }'
 
 demo: ## the main job: fetch, apply, build, boot the patched kernel, run the demo
@@ -61,6 +61,15 @@ sparse: ## build sid's sparse into build/tools (bookworm's is too old)
 static: sparse ## checkpatch --strict, kernel-doc, sparse and W=1 on the series
 	@$(S)/check-patches.sh
 
+static-arm64: sparse ## sparse and W=1 on the series for arm64 (cross gcc)
+	@$(S)/check-patches.sh --arch arm64
+
+matrix: ## build matrix: 6 architectures x y/m/n, gcc and clang (SET=ci: CI's part)
+	@$(S)/matrix.sh $(or $(SET),full)
+
+htmldocs: ## make htmldocs on the Documentation the series touches, base vs master
+	@$(S)/htmldocs.sh
+
 bisect: ## build the objects every patch touches, one patch at a time
 	@$(S)/bisect.sh
 
@@ -75,7 +84,8 @@ check-post: ## the posting export refuses placeholders and writes real To/Cc
 
 clean: ## remove build outputs but keep build/linux and the fetched base
 	rm -rf build/kernel-x86_64 build/kunit-* build/boot build/results \
-		build/initramfs* build/bisect-obj build/post
+		build/initramfs* build/bisect-obj build/post build/matrix \
+		build/static-obj* build/docs
 
 distclean: ## remove build/ entirely (build/linux too: export first!)
 	rm -rf build

@@ -35,8 +35,12 @@
 # a FAIL, also written to build/results/static, then 'static: N passed,
 # N failed'. Exit status 1 if anything failed.
 #
-# Usage: scripts/check-patches.sh [--cocci] [--no-build]
+# Usage: scripts/check-patches.sh [--cocci] [--no-build] [--arch ARCH]
 #   --no-build  checkpatch and kernel-doc only (seconds)
+#   --arch ARCH sparse and W=1 only, for another architecture (arm64) with
+#               Debian's cross compiler, in the configuration ARCH-gcc-y of
+#               the build matrix (scripts/matrix.sh); results in
+#               build/results/static-ARCH
 # Environment: PATCHES (default patches/), STATIC_SRC, STATIC_OBJ (where
 # the worktree and the object directory go: build/static-src and
 # build/static-obj). The configuration is the test kernel's,
@@ -46,12 +50,15 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 ACCEPTED=$PATCHES/checkpatch-accepted.txt
-SRC=${STATIC_SRC:-$BUILD/static-src}
-OBJ=${STATIC_OBJ:-$BUILD/static-obj}
+SRC=${STATIC_SRC:-}
+OBJ=${STATIC_OBJ:-}
+# --arch: the architecture, and the make variables of its compiler.
+ARCH_NAME=
+MAKE_ARGS=()
 SPARSE=$BUILD/tools/bin/sparse
 REV=master
-RESULTS=$BUILD/results/static
-WORK=$BUILD/results/static.d
+RESULTS=
+WORK=
 
 
 cocci=0
@@ -184,13 +191,20 @@ run_kerneldoc() {
 ensure_config() {
 	local dir=$1 config
 
-	config=$(test_kernel_config)
+	if [ -n "$ARCH_NAME" ]; then
+		# The matrix's all-built-in configuration for that architecture.
+		RESULTS=$WORK/matrix "$TOP/scripts/matrix.sh" --config-only "$ARCH_NAME-gcc-y" >&2 ||
+			die "configuration $ARCH_NAME-gcc-y failed"
+		config=$BUILD/matrix/$ARCH_NAME-gcc-y/.config
+	else
+		config=$(test_kernel_config)
+	fi
 	mkdir -p "$dir"
 	if ! cmp -s "$config" "$dir/.config.input"; then
 		cp "$config" "$dir/.config.input"
 		cp "$config" "$dir/.config"
 	fi
-	make -C "$SRC" O="$dir" -s olddefconfig >/dev/null
+	make -C "$SRC" O="$dir" "${MAKE_ARGS[@]}" -s olddefconfig >/dev/null
 }
 
 # warnings_of LOG: 'file: level: message' for each diagnostic in LOG about
@@ -223,9 +237,9 @@ build_objs() {
 	# Remove the objects so that gcc runs and reports again (ccache
 	# replays its diagnostics); everything else is incremental.
 	(cd "$OBJ" && rm -f "${objs[@]}")
-	make -C "$SRC" O="$OBJ" CC="$(kernel_cc)" -j"$JOBS" -k W=1 "${objs[@]}" >"$out.w1.log" 2>&1 || true
+	make -C "$SRC" O="$OBJ" "${MAKE_ARGS[@]}" -j"$JOBS" -k W=1 "${objs[@]}" >"$out.w1.log" 2>&1 || true
 	# The objects are up to date now: C=2 runs only sparse on them.
-	make -C "$SRC" O="$OBJ" CC="$(kernel_cc)" -j"$JOBS" -k W=1 C=2 CHECK="$SPARSE" \
+	make -C "$SRC" O="$OBJ" "${MAKE_ARGS[@]}" -j"$JOBS" -k W=1 C=2 CHECK="$SPARSE" \
 		"${objs[@]}" >"$out.sparse.log" 2>&1 || true
 	for f in "${objs[@]}"; do
 		[ -f "$OBJ/$f" ] || echo "$f" >>"$out.failed"
@@ -331,9 +345,27 @@ main() {
 		case "$arg" in
 		--cocci) cocci=1 ;;
 		--no-build) build=0 ;;
-		*) die "usage: $0 [--cocci] [--no-build]" ;;
+		--arch) arch_next=1; continue ;;
+		*)
+			[ "${arch_next:-0}" = 1 ] || die "usage: $0 [--cocci] [--no-build] [--arch ARCH]"
+			ARCH_NAME=$arg
+			;;
 		esac
+		arch_next=0
 	done
+	if [ -n "$ARCH_NAME" ]; then
+		SRC=${SRC:-$BUILD/static-src-$ARCH_NAME}
+		OBJ=${OBJ:-$BUILD/static-obj-$ARCH_NAME}
+		RESULTS=$BUILD/results/static-$ARCH_NAME
+		WORK=$BUILD/results/static-$ARCH_NAME.d
+		mapfile -t MAKE_ARGS < <("$TOP/scripts/matrix.sh" --make-args "$ARCH_NAME" gcc)
+	else
+		SRC=${SRC:-$BUILD/static-src}
+		OBJ=${OBJ:-$BUILD/static-obj}
+		RESULTS=$BUILD/results/static
+		WORK=$BUILD/results/static.d
+		MAKE_ARGS=(CC="$(kernel_cc)")
+	fi
 	need git make perl python3
 	git -C "$TREE" rev-parse -q --verify "$BASE_TAG^{commit}" >/dev/null || die "no $BASE_TAG tag in $TREE"
 	mkdir -p "$(dirname "$RESULTS")" "$WORK"
@@ -350,8 +382,10 @@ main() {
 
 	step "worktree $SRC at $REV" tree_worktree "$SRC" "$REV"
 	checkout "$REV"
-	step "checkpatch --strict" run_checkpatch
-	step "kernel-doc -Wall on ${#doc_files[@]} files" run_kerneldoc
+	if [ -z "$ARCH_NAME" ]; then
+		step "checkpatch --strict" run_checkpatch
+		step "kernel-doc -Wall on ${#doc_files[@]} files" run_kerneldoc
+	fi
 	if [ "$build" = 1 ]; then
 		step "sparse and W=1 on ${#obj_files[@]} files, $BASE_TAG vs $REV" run_builds
 	fi

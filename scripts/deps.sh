@@ -38,6 +38,20 @@ PACKAGES=(
 	shellcheck # the repository's own scripts
 	python3-ply # checkpatch.pl runs scripts/spdxcheck.py, which needs both;
 	python3-git # without them every new file gets a false SPDX_LICENSE_TAG
+	# the build matrix (scripts/matrix.sh): Debian's cross compilers, and
+	# LLVM 19 (bookworm's newest; 7.3 needs LLVM >= 17)
+	gcc-aarch64-linux-gnu
+	gcc-arm-linux-gnueabihf
+	gcc-riscv64-linux-gnu
+	gcc-mips64el-linux-gnuabi64
+	gcc-i686-linux-gnu
+	clang-19
+	lld-19
+	llvm-19
+	# make htmldocs on the touched Documentation (scripts/htmldocs.sh)
+	python3-sphinx
+	python3-sphinx-rtd-theme
+	python3-yaml
 	# sid's sparse is built from source by scripts/sparse.sh with its
 	# optional parts (llvm, gtk, libxml) off: it needs only build-essential
 	# (make, gcc, dpkg-dev) and pkg-config for its Makefile's probes.
