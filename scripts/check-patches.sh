@@ -200,10 +200,11 @@ ensure_config() {
 		config=$(test_kernel_config)
 	fi
 	mkdir -p "$dir"
-	if ! cmp -s "$config" "$dir/.config.input"; then
-		cp "$config" "$dir/.config.input"
-		cp "$config" "$dir/.config"
-	fi
+	# From the input every time: olddefconfig at the base drops the
+	# options the series adds, and they must be back at master. Only the
+	# objects that depend on a changed option rebuild.
+	cp "$config" "$dir/.config.input"
+	cp "$config" "$dir/.config"
 	make -C "$SRC" O="$dir" "${MAKE_ARGS[@]}" -s olddefconfig >/dev/null
 }
 

@@ -2,10 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # 'make htmldocs' on the Documentation the series touches, with Debian's
-# Sphinx, at the base and at master: a warning at master that the base does
-# not have (file and message, line numbers removed, counted per message)
-# fails. One 'PASS|FAIL htmldocs DIR' line per Documentation/ directory
-# built (SPHINXDIRS), also in build/results/htmldocs.
+# Sphinx: each top-level Documentation/ directory with a .rst the series
+# changes is built (SPHINXDIRS) at master. A warning about a file the series
+# touches (its .rst files, and the sources their kernel-doc directives
+# read) fails, unless the base has it too: only then is the base built, to
+# compare (file and message, line numbers removed, counted per message).
+# Warnings about files the series does not touch are upstream's. One
+# 'PASS|FAIL htmldocs DIR' line per directory, also in
+# build/results/htmldocs.
 #
 # Usage: scripts/htmldocs.sh [DIR...]
 #   DIR  top-level Documentation/ directories (default: those the series
@@ -49,10 +53,12 @@ build() {
 	}
 }
 
-# warnings LOG: 'file: message' of every Sphinx or kernel-doc warning.
+# warnings LOG: 'file: message' of every Sphinx or kernel-doc warning about
+# a file the series touches.
 warnings() {
 	sed -e "s|$SRC/||g" "$1" |
 		grep -E '(WARNING|ERROR|warning|error):' |
+		grep -F -f "$OUT/touched.list" |
 		sed -E -e 's/:[0-9]+(:[0-9]+)?: /: /' -e 's/ line [0-9]+/ line N/g' |
 		awk '{ print $0 "#" ++n[$0] }' | sort || true
 }
@@ -71,10 +77,15 @@ main() {
 	tree_worktree "$SRC" "$REV"
 	mkdir -p "$OUT" "$(dirname "$RESULTS")"
 	: >"$RESULTS"
+	git -C "$TREE" diff --name-only "$BASE_TAG" "$REV" -- Documentation '*.c' '*.h' |
+		grep -vE '^tools/' >"$OUT/touched.list"
 	for d in "${dirs[@]}"; do
 		rm -f "$OUT/base-$d.log.failed" "$OUT/head-$d.log.failed"
-		step "htmldocs $d at $BASE_TAG" build "$BASE_TAG" "$d" "$OUT/base-$d.log"
+		: >"$OUT/base-$d.log"
 		step "htmldocs $d at $REV" build "$REV" "$d" "$OUT/head-$d.log"
+		if [ -n "$(warnings "$OUT/head-$d.log")" ]; then
+			step "htmldocs $d at $BASE_TAG (to compare)" build "$BASE_TAG" "$d" "$OUT/base-$d.log"
+		fi
 		reasons=$(
 			cat "$OUT/head-$d.log.failed" 2>/dev/null || true
 			comm -13 <(warnings "$OUT/base-$d.log") <(warnings "$OUT/head-$d.log") |
