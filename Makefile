@@ -11,7 +11,7 @@ S := scripts
 
 .DEFAULT_GOAL := demo
 .PHONY: help deps fetch tree export check-export kunit kernel initramfs \
-	boot sparse static static-arm64 matrix htmldocs bisect alone post \
+	boot sparse static static-arm64 matrix htmldocs bisect alone repro post \
 	check-post test demo bench clean distclean
 
 help: ## list the targets
@@ -76,6 +76,9 @@ bisect: ## build the objects every patch touches, one patch at a time
 alone: ## each fix series alone on the base: applies, every patch builds
 	@$(S)/series-alone.sh
 
+repro: ## each fix series' reproducers on the base: before and after it (SERIES=)
+	@$(S)/repro.sh $(SERIES)
+
 post: ## mails for git send-email: make post SERIES=usb-fixes [V=2] (POST_NAME/POST_EMAIL)
 	@$(S)/post.sh "$(SERIES)" $(V)
 
@@ -85,7 +88,7 @@ check-post: ## the posting export refuses placeholders and writes real To/Cc
 clean: ## remove build outputs but keep build/linux and the fetched base
 	rm -rf build/kernel-x86_64 build/kunit-* build/boot build/results \
 		build/initramfs* build/bisect-obj build/post build/matrix \
-		build/static-obj* build/docs
+		build/static-obj* build/docs build/kernel-repro build/repro
 
 distclean: ## remove build/ entirely (build/linux too: export first!)
 	rm -rf build

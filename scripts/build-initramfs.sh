@@ -27,6 +27,8 @@
 #   --kernel-outdir DIR  kernel build directory with usr/include
 #                        (default $KERNEL_OUTDIR or $BUILD/kernel-x86_64)
 #   --output FILE        default $INITRAMFS or $BUILD/initramfs.cpio.gz
+# Environment: INITRAMFS_WORK (the compiled programs, $BUILD/initramfs;
+# repro.sh keeps its own, built against the base's headers).
 
 set -euo pipefail
 
@@ -35,7 +37,7 @@ set -euo pipefail
 
 KOUT=${KERNEL_OUTDIR:-$BUILD/kernel-x86_64}
 OUTPUT=${INITRAMFS:-$BUILD/initramfs.cpio.gz}
-WORK=$BUILD/initramfs
+WORK=${INITRAMFS_WORK:-$BUILD/initramfs}
 VMTESTS=$TOP/tests/vm
 SELFTESTS=$TREE/tools/testing/selftests
 BUSYBOX=/bin/busybox

@@ -16,6 +16,9 @@
 #   --no-debug     leave configs/x86_64/debug.config out (no KASAN, lockdep,
 #                  kmemleak, DMA API debug), e.g. for benchmarks
 #   --config-only  stop after the configuration step
+# Environment: TREE (the kernel tree, build/linux), KERNEL_OUTDIR,
+# KERNEL_CONFIGS (the fragments' directory, configs/x86_64; repro.sh
+# passes a copy without the options the base lacks).
 
 set -euo pipefail
 
@@ -23,7 +26,7 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 OUTDIR=${KERNEL_OUTDIR:-}
-CONFIGS=$TOP/configs/x86_64
+CONFIGS=${KERNEL_CONFIGS:-$TOP/configs/x86_64}
 DEBUG=1
 CONFIG_ONLY=0
 

@@ -118,6 +118,9 @@ if run_step "series applies" series_applies; then
 	run_step "build matrix (CI part)" "$TOP/scripts/matrix.sh" ci || true
 	run_step "bisect build" "$TOP/scripts/bisect.sh" || true
 	run_step "fix series alone on the base" "$TOP/scripts/series-alone.sh" || true
+	# The reproducer runs take about an hour ('make repro', README); that
+	# their trees can be made is checked here.
+	run_step "reproducer trees" "$TOP/scripts/repro.sh" --trees || true
 	run_step "posting export" "$TOP/scripts/check-post.sh" || true
 	run_step "kunit" "$TOP/scripts/kunit.sh" || true
 	if [ "$kernel_ok" = 1 ]; then
