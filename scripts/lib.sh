@@ -227,12 +227,13 @@ series_range() {
 	die "no series $1 in $SERIES_LIST"
 }
 
-# am_series DIR NAME: 'git am' the patches of series NAME in the work tree
-# DIR (of $TREE). On a patch that does not apply: git am's output, the am
-# aborted, the patch named on stderr, status 1.
-am_series() {
+# am_patches DIR PATCH...: 'git am' each PATCH in the work tree DIR (of
+# $TREE). On a patch that does not apply: git am's output, the am aborted,
+# the patch named on stderr, status 1.
+am_patches() {
 	local dir=$1 p
-	while read -r p; do
+	shift
+	for p in "$@"; do
 		if ! tree_git -C "$dir" am -q --committer-date-is-author-date "$p" \
 			>"$BUILD/am.log" 2>&1; then
 			cat "$BUILD/am.log" >&2
@@ -240,7 +241,15 @@ am_series() {
 			warn "patch does not apply: ${p#"$TOP"/}"
 			return 1
 		fi
-	done < <(series_patches "$2")
+	done
+}
+
+# am_series DIR NAME: am_patches of the patches of series NAME.
+am_series() {
+	local patches
+	mapfile -t patches < <(series_patches "$2")
+	[ "${#patches[@]}" -gt 0 ] || { warn "no patches in series $2"; return 1; }
+	am_patches "$1" "${patches[@]}"
 }
 
 # fix_series: the series that must apply alone on the base (all but the last).

@@ -82,7 +82,7 @@ infra_patches() {
 	local n p
 	for n in "${INFRA[@]}"; do
 		p=$(find "$PATCHES" -name "[0-9][0-9][0-9][0-9]-$n*.patch" | head -n 1)
-		[ -n "$p" ] || die "no patch $n* in $PATCHES"
+		[ -n "$p" ] || warn "no patch $n* in $PATCHES"
 		echo "$p"
 	done
 }
@@ -90,22 +90,18 @@ infra_patches() {
 # make_tree NAME [SERIES]: branch repro/NAME = base (+ SERIES) + INFRA,
 # checked out in $SRC.
 make_tree() {
-	local name=$1 series=${2:-} p
+	local name=$1 series=${2:-} infra p
+	mapfile -t infra < <(infra_patches)
+	for p in "${infra[@]}"; do
+		[ -n "$p" ] || return 1
+	done
 	tree_worktree "$SRC" "$BASE_TAG"
 	git -C "$SRC" am --abort >/dev/null 2>&1 || true
 	git -C "$SRC" checkout -q --detach "$BASE_TAG"
 	if [ -n "$series" ]; then
 		am_series "$SRC" "$series" || return 1
 	fi
-	while read -r p; do
-		tree_git -C "$SRC" am -q --committer-date-is-author-date "$p" \
-			>"$BUILD/am.log" 2>&1 || {
-			cat "$BUILD/am.log" >&2
-			git -C "$SRC" am --abort >/dev/null 2>&1 || true
-			warn "does not apply on $name: ${p#"$TOP"/}"
-			return 1
-		}
-	done < <(infra_patches)
+	am_patches "$SRC" "${infra[@]}" || return 1
 	# The IIO dummy implements cancel_dmabufs, which IIO fix 4 adds; on a
 	# tree without it, the dummy goes without (as every IIO DMA driver
 	# of the base does).
