@@ -11,7 +11,7 @@ S := scripts
 
 .DEFAULT_GOAL := demo
 .PHONY: help deps fetch tree export check-export kunit kernel initramfs \
-	boot sparse static static-arm64 matrix htmldocs bisect alone repro post \
+	boot arm64 sparse static static-arm64 matrix htmldocs bisect alone repro post \
 	check-post test demo bench clean distclean
 
 help: ## list the targets
@@ -46,7 +46,7 @@ check-export: ## fail when patches/ is not the export of build/linux
 kunit: ## KUnit dma-buf suites under UML, without and with DMABUF_DEBUG
 	@$(S)/kunit.sh
 
-kernel: ## build the x86_64 test kernel (configs/x86_64) and its headers
+kernel: ## build the x86_64 test kernel (configs/common, configs/x86_64) and its headers
 	@$(S)/build-kernel.sh
 
 initramfs: ## build the initramfs with busybox and the test programs
@@ -54,6 +54,9 @@ initramfs: ## build the initramfs with busybox and the test programs
 
 boot: ## boot the test kernel in qemu and run the VM tests (APPEND=, TESTS=)
 	@$(S)/boot.sh $(if $(APPEND),--append "$(APPEND)") $(if $(TESTS),--tests "$(TESTS)")
+
+arm64: ## the arm64 test kernel and initramfs, booted in qemu -M virt (both runs)
+	@$(S)/test.sh --only-arm64
 
 sparse: ## build sid's sparse into build/tools (bookworm's is too old)
 	@$(S)/sparse.sh
@@ -88,7 +91,8 @@ check-post: ## the posting export refuses placeholders and writes real To/Cc
 clean: ## remove build outputs but keep build/linux and the fetched base
 	rm -rf build/kernel-x86_64 build/kunit-* build/boot build/results \
 		build/initramfs* build/bisect-obj build/post build/matrix \
-		build/static-obj* build/docs build/kernel-repro build/repro
+		build/static-obj* build/docs build/kernel-repro build/repro \
+		build/kernel-arm64 build/arm64-busybox
 
 distclean: ## remove build/ entirely (build/linux too: export first!)
 	rm -rf build

@@ -19,8 +19,8 @@
 # test configuration must enable what the series adds.
 #
 # The configuration is the test kernel's, build/kernel-x86_64/.config from
-# configs/x86_64 (scripts/build-kernel.sh --config-only makes it when it is
-# missing). 'make prepare' is paid once;
+# configs/common and configs/x86_64 (scripts/build-kernel.sh --config-only
+# makes it when it is missing). 'make prepare' is paid once;
 # every later run and commit only rebuilds what changed.
 #
 # Output: one line per commit, 'PASS bisect 0001-name' or 'FAIL bisect

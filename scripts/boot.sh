@@ -14,6 +14,10 @@
 #   splats       the offending log lines, if any
 #
 # Usage: scripts/boot.sh [options]
+#   --arch ARCH        x86_64 (default, or $KERNEL_ARCH): qemu-system-x86_64;
+#                      arm64: qemu-system-aarch64 -M virt -cpu max, the
+#                      kernel and initramfs of scripts/build-kernel.sh and
+#                      scripts/build-initramfs.sh --arch arm64
 #   --name NAME        log directory $BUILD/boot/NAME (default: default)
 #   --append "ARGS"    extra kernel command line (e.g. "swiotlb=force cma=32M")
 #   --tests a,b        run only these tests (default: all)
@@ -24,8 +28,10 @@
 #                      them by default: dma-buf-fence-chain alone takes
 #                      about 2.5 min under TCG with the debug options.
 #   --memory SIZE      guest memory (default 3G)
-#   --kernel FILE      bzImage (default $KERNEL_OUTDIR/arch/x86/boot/bzImage)
-#   --initramfs FILE   default $BUILD/initramfs.cpio.gz
+#   --kernel FILE      bzImage (default $KERNEL_OUTDIR/arch/x86/boot/bzImage;
+#                      on arm64 build/kernel-arm64/arch/arm64/boot/Image)
+#   --initramfs FILE   default $BUILD/initramfs.cpio.gz (initramfs-arm64 on
+#                      arm64)
 #   --verbose          copy the console to stdout while it runs
 #   --check-log FILE   do not boot: judge FILE as if it were the console log
 # KVM is used only with DMABUF_ACCESS_KVM=1 (it does not work on the build
@@ -36,6 +42,7 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
+ARCH=${KERNEL_ARCH:-x86_64}
 NAME=default
 APPEND=
 TESTS=
@@ -43,11 +50,11 @@ TIMEOUT=300
 TEST_TIMEOUT=120
 KUNIT=
 # udmabuf's selftest tests 6-7 map 2 GiB of huge pages (tests/vm/init
-# reserves them): they need CONFIG_HUGETLBFS (configs/x86_64/base.config)
+# reserves them): they need CONFIG_HUGETLBFS (configs/common/base.config)
 # and 3 GiB of guest memory.
 MEMORY=3G
-KERNEL=${KERNEL_OUTDIR:-$BUILD/kernel-x86_64}/arch/x86/boot/bzImage
-INITRD=${INITRAMFS:-$BUILD/initramfs.cpio.gz}
+KERNEL=
+INITRD=${INITRAMFS:-}
 VERBOSE=0
 CHECK_LOG=
 
@@ -70,6 +77,7 @@ usage() {
 parse_args() {
 	while [ $# -gt 0 ]; do
 		case $1 in
+		--arch) ARCH=${2:?}; shift 2 ;;
 		--name) NAME=${2:?}; shift 2 ;;
 		--append) APPEND=${2?}; shift 2 ;;
 		--tests) TESTS=${2:?}; shift 2 ;;
@@ -88,11 +96,27 @@ parse_args() {
 	case $NAME in
 	*/* | '' | . | ..) die "--name must be a plain name: '$NAME'" ;;
 	esac
+	case $ARCH in
+	x86_64)
+		KERNEL=${KERNEL:-${KERNEL_OUTDIR:-$BUILD/kernel-x86_64}/arch/x86/boot/bzImage}
+		INITRD=${INITRD:-$BUILD/initramfs.cpio.gz}
+		QEMU=qemu-system-x86_64 CONSOLE_DEV=ttyS0 MACHINE=()
+		;;
+	arm64)
+		KERNEL=${KERNEL:-${KERNEL_OUTDIR:-$BUILD/kernel-arm64}/arch/arm64/boot/Image}
+		INITRD=${INITRD:-$BUILD/initramfs-arm64.cpio.gz}
+		# virt's devices have no dma-coherent property: not coherent.
+		QEMU=qemu-system-aarch64 CONSOLE_DEV=ttyAMA0
+		MACHINE=(-M virt -cpu max)
+		;;
+	*) die "--arch: x86_64 or arm64, not '$ARCH'" ;;
+	esac
 	OUT=$BUILD/boot/$NAME
 }
 
 accel() {
-	if [ "${DMABUF_ACCESS_KVM:-0}" = 1 ] && [ -w /dev/kvm ]; then
+	if [ "${DMABUF_ACCESS_KVM:-0}" = 1 ] && [ -w /dev/kvm ] &&
+		[ "$ARCH" = "$(uname -m)" ]; then
 		echo kvm
 	else
 		echo tcg
@@ -101,7 +125,7 @@ accel() {
 
 run_qemu() {
 	local cmdline qemu_rc=0
-	cmdline="console=ttyS0 panic=-1 no_hash_pointers test_timeout=$TEST_TIMEOUT"
+	cmdline="console=$CONSOLE_DEV panic=-1 no_hash_pointers test_timeout=$TEST_TIMEOUT"
 	# dummy_hcd as the FunctionFS tests need it: SuperSpeed, and (with the
 	# series) scatter-gather requests moved through their DMA mapping.
 	cmdline+=" dummy_hcd.is_super_speed=1 dummy_hcd.sg=1"
@@ -112,9 +136,9 @@ run_qemu() {
 	*) cmdline+=" kunit.filter_glob=$KUNIT" ;;
 	esac
 	[ -n "$APPEND" ] && cmdline+=" $APPEND"
-	log "qemu ($(accel)), -m $MEMORY, cmdline: $cmdline"
+	log "$QEMU ($(accel)) ${MACHINE[*]}, -m $MEMORY, cmdline: $cmdline"
 	echo "$cmdline" >"$OUT/cmdline"
-	local qemu=(timeout -k 5 "$TIMEOUT" qemu-system-x86_64 -accel "$(accel)"
+	local qemu=(timeout -k 5 "$TIMEOUT" "$QEMU" "${MACHINE[@]}" -accel "$(accel)"
 		-m "$MEMORY" -smp 2 -no-reboot -display none -monitor none
 		-serial stdio -kernel "$KERNEL" -initrd "$INITRD"
 		-append "$cmdline")
@@ -290,7 +314,7 @@ main() {
 		[ -r "$CHECK_LOG" ] || die "cannot read $CHECK_LOG"
 		CONSOLE=$CHECK_LOG
 	else
-		need qemu-system-x86_64 timeout
+		need "$QEMU" timeout
 		[ -f "$KERNEL" ] || die "no kernel $KERNEL: run scripts/build-kernel.sh"
 		[ -f "$INITRD" ] || die "no initramfs $INITRD: run scripts/build-initramfs.sh"
 		CONSOLE=$OUT/console.log

@@ -23,11 +23,20 @@
 # -isystem as the selftests' KHDR_INCLUDES does. A program is compiled again
 # only when its sources or the headers are newer.
 #
-# Usage: scripts/build-initramfs.sh [--kernel-outdir DIR] [--output FILE]
+# On arm64 the programs are cross-compiled (aarch64-linux-gnu-gcc -static)
+# and busybox is Debian's arm64 busybox-static of the same version as the
+# machine's, downloaded through a private apt configuration (build/apt-arm64)
+# and kept in build/arm64-busybox.
+#
+# Usage: scripts/build-initramfs.sh [--arch ARCH] [--kernel-outdir DIR]
+#                                   [--output FILE]
+#   --arch ARCH          x86_64 (default, or $KERNEL_ARCH) or arm64
 #   --kernel-outdir DIR  kernel build directory with usr/include
-#                        (default $KERNEL_OUTDIR or $BUILD/kernel-x86_64)
+#                        (default $KERNEL_OUTDIR or $BUILD/kernel-ARCH)
 #   --output FILE        default $INITRAMFS or $BUILD/initramfs.cpio.gz
-# Environment: INITRAMFS_WORK (the compiled programs, $BUILD/initramfs;
+#                        ($BUILD/initramfs-arm64.cpio.gz on arm64)
+# Environment: INITRAMFS_WORK (the compiled programs, $BUILD/initramfs or
+# $BUILD/initramfs-arm64;
 # repro.sh keeps its own, built against the base's headers).
 
 set -euo pipefail
@@ -35,23 +44,75 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-KOUT=${KERNEL_OUTDIR:-$BUILD/kernel-x86_64}
-OUTPUT=${INITRAMFS:-$BUILD/initramfs.cpio.gz}
-WORK=${INITRAMFS_WORK:-$BUILD/initramfs}
+ARCH=${KERNEL_ARCH:-x86_64}
+KOUT=${KERNEL_OUTDIR:-}
+OUTPUT=${INITRAMFS:-}
+WORK=${INITRAMFS_WORK:-}
 VMTESTS=$TOP/tests/vm
 SELFTESTS=$TREE/tools/testing/selftests
 BUSYBOX=/bin/busybox
+CC=gcc
 CFLAGS=(-static -O2 -Wall)
 
 parse_args() {
 	while [ $# -gt 0 ]; do
 		case $1 in
+		--arch) ARCH=${2:?--arch needs x86_64 or arm64}; shift 2 ;;
 		--kernel-outdir) KOUT=${2:?--kernel-outdir needs a directory}; shift 2 ;;
 		--output) OUTPUT=${2:?--output needs a file}; shift 2 ;;
 		-h | --help) usage 0 ;;
 		*) warn "unknown argument: $1"; usage 1 >&2 ;;
 		esac
 	done
+	local suffix=
+	case $ARCH in
+	x86_64) ;;
+	arm64)
+		suffix=-arm64
+		CC=aarch64-linux-gnu-gcc
+		BUSYBOX=$BUILD/arm64-busybox/bin/busybox
+		;;
+	*) die "--arch: x86_64 or arm64, not '$ARCH'" ;;
+	esac
+	KOUT=${KOUT:-$BUILD/kernel-$ARCH}
+	OUTPUT=${OUTPUT:-$BUILD/initramfs$suffix.cpio.gz}
+	WORK=${WORK:-$BUILD/initramfs$suffix}
+}
+
+# Debian's arm64 busybox-static, the version the machine's own busybox-static
+# is (so that the machine's 'busybox --list' names its applets too).
+fetch_arm64_busybox() {
+	local apt=$BUILD/apt-arm64 ver deb
+	ver=$(dpkg-query -W -f '${Version}' busybox-static) ||
+		die "busybox-static is not installed: run 'make deps'"
+	if [ -x "$BUSYBOX" ] && [ "$(cat "$BUILD/arm64-busybox/version" 2>/dev/null)" = "$ver" ]; then
+		return 0
+	fi
+	private_apt "$apt" arm64
+	# shellcheck disable=SC1091 # the machine's release
+	. /etc/os-release
+	{
+		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $VERSION_CODENAME main"
+		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $VERSION_CODENAME-updates main"
+		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian-security $VERSION_CODENAME-security main"
+	} >"$apt/etc/sources.list"
+	APT_CONFIG=$apt/apt.conf apt-get -q update >"$apt/update.log" 2>&1 || {
+		tail -n 20 "$apt/update.log" >&2
+		return 1
+	}
+	rm -rf "$apt/download" "$BUILD/arm64-busybox"
+	mkdir -p "$apt/download"
+	(cd "$apt/download" &&
+		APT_CONFIG=$apt/apt.conf apt-get -q download "busybox-static:arm64=$ver") \
+		>"$apt/download.log" 2>&1 || {
+		tail -n 20 "$apt/download.log" >&2
+		warn "no arm64 busybox-static $ver (the machine's version) in $VERSION_CODENAME"
+		return 1
+	}
+	deb=$(ls "$apt/download"/busybox-static_*_arm64.deb)
+	dpkg-deb -x "$deb" "$BUILD/arm64-busybox" || return 1
+	echo "$ver" >"$BUILD/arm64-busybox/version"
+	log "   arm64 busybox-static $ver from $(basename "$deb")"
 }
 
 # newer_than OUT IN...: true when OUT is missing or older than any IN.
@@ -75,7 +136,7 @@ compile() {
 		return 0
 	fi
 	log "   CC $name <- ${src#"$TOP"/}"
-	gcc "${CFLAGS[@]}" -isystem "$KOUT/usr/include" "$@" -o "$out" "$src" || {
+	"$CC" "${CFLAGS[@]}" -isystem "$KOUT/usr/include" "$@" -o "$out" "$src" || {
 		rm -f "$out"
 		warn "cannot compile $name"
 		return 1
@@ -149,7 +210,7 @@ build_helpers() {
 		newer_than "$out" "$TREE/tools/usb/$name.c" "$KOUT/usr/include" \
 			"$0" || continue
 		log "   CC $name <- tools/usb/$name.c"
-		gcc "${CFLAGS[@]}" -w -pthread -isystem "$KOUT/usr/include" \
+		"$CC" "${CFLAGS[@]}" -w -pthread -isystem "$KOUT/usr/include" \
 			-I"$TREE/tools/include" -o "$out" \
 			"$TREE/tools/usb/$name.c" || {
 			rm -f "$out"
@@ -173,7 +234,7 @@ build_demos() {
 	if newer_than "$out" "$TOP/bench/dmabuf-bench.c" "$KOUT/usr/include" \
 		"$0"; then
 		log "   CC dmabuf-bench <- bench/dmabuf-bench.c"
-		gcc "${CFLAGS[@]}" -isystem "$KOUT/usr/include" -o "$out" \
+		"$CC" "${CFLAGS[@]}" -isystem "$KOUT/usr/include" -o "$out" \
 			"$TOP/bench/dmabuf-bench.c" || {
 			rm -f "$out"
 			warn "cannot compile dmabuf-bench"
@@ -185,7 +246,7 @@ build_demos() {
 		if newer_than "$out" "$TOP/bench/iio-throughput.c" "$TOP/bench/bench.h" \
 			"$SELFTESTS/drivers/iio/dmabuf.c" "$KOUT/usr/include" "$0"; then
 			log "   CC iio-throughput <- bench/iio-throughput.c"
-			gcc "${CFLAGS[@]}" -isystem "$KOUT/usr/include" \
+			"$CC" "${CFLAGS[@]}" -isystem "$KOUT/usr/include" \
 				-I"$SELFTESTS/drivers/iio" -o "$out" \
 				"$TOP/bench/iio-throughput.c" || {
 				rm -f "$out"
@@ -199,7 +260,7 @@ build_demos() {
 	if newer_than "$out" "$TOP/bench/ffs-throughput.c" "$TOP/bench/bench.h" "$src" \
 		"$KOUT/usr/include" "$0"; then
 		log "   CC ffs-throughput <- bench/ffs-throughput.c"
-		gcc "${CFLAGS[@]}" -pthread -isystem "$KOUT/usr/include" \
+		"$CC" "${CFLAGS[@]}" -pthread -isystem "$KOUT/usr/include" \
 			-I"$(dirname "$src")" -o "$out" \
 			"$TOP/bench/ffs-throughput.c" || {
 			rm -f "$out"
@@ -211,7 +272,7 @@ build_demos() {
 	if newer_than "$out" "$TOP/demo/ffs-demo.c" "$src" "$KOUT/usr/include" \
 		"$0"; then
 		log "   CC ffs-demo <- demo/ffs-demo.c"
-		gcc "${CFLAGS[@]}" -isystem "$KOUT/usr/include" \
+		"$CC" "${CFLAGS[@]}" -isystem "$KOUT/usr/include" \
 			-I"$(dirname "$src")" -o "$out" "$TOP/demo/ffs-demo.c" || {
 			rm -f "$out"
 			warn "cannot compile ffs-demo"
@@ -266,7 +327,9 @@ write_cpio_list() {
 	echo "nod /dev/null 666 0 0 c 1 3"
 	echo "file /init $VMTESTS/init 755 0 0"
 	echo "file /bin/busybox $BUSYBOX 755 0 0"
-	for applet in $("$BUSYBOX" --list); do
+	# The machine's busybox lists the applets (the arm64 one is the same
+	# version, and cannot run here).
+	for applet in $(/bin/busybox --list); do
 		[ "$applet" = busybox ] && continue
 		echo "slink /bin/$applet busybox 777 0 0"
 	done
@@ -298,10 +361,14 @@ main() {
 	local start
 	start=$(date +%s)
 	parse_args "$@"
-	need gcc gzip
-	[ -x "$BUSYBOX" ] || die "$BUSYBOX missing: install busybox-static"
-	if ldd "$BUSYBOX" >/dev/null 2>&1; then
-		die "$BUSYBOX is dynamically linked: install busybox-static"
+	need gcc gzip "$CC"
+	[ -x /bin/busybox ] || die "/bin/busybox missing: install busybox-static"
+	if ldd /bin/busybox >/dev/null 2>&1; then
+		die "/bin/busybox is dynamically linked: install busybox-static"
+	fi
+	if [ "$ARCH" = arm64 ]; then
+		step "arm64 busybox-static" fetch_arm64_busybox ||
+			die "cannot fetch Debian's arm64 busybox-static"
 	fi
 	[ -d "$KOUT/usr/include/linux" ] ||
 		die "no UAPI headers in $KOUT/usr/include: run scripts/build-kernel.sh"

@@ -1,24 +1,30 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Build the x86_64 test kernel (bzImage) and its UAPI headers out of tree.
+# Build the test kernel (x86_64 bzImage, or arm64 Image with Debian's cross
+# compiler) and its UAPI headers out of tree.
 #
-# The .config is allnoconfig plus the fragments in configs/x86_64/, merged
-# with the kernel's own scripts/kconfig/merge_config.sh. It is merged again
-# only when the fragments changed or .config is missing; every value the
+# The .config is allnoconfig plus the fragments configs/common/base.config,
+# configs/ARCH/platform.config and configs/common/debug.config, merged with
+# the kernel's own scripts/kconfig/merge_config.sh. It is merged again only
+# when the fragments changed or .config is missing; every value the
 # fragments ask for must end up in .config, or the build fails. Then
-# 'make bzImage' and 'make headers' (the test programs compile against
-# $OUTDIR/usr/include). Re-running without a change takes seconds.
+# 'make bzImage' (Image on arm64) and 'make headers' (the test programs
+# compile against $OUTDIR/usr/include). Re-running without a change takes
+# seconds.
 #
-# Usage: scripts/build-kernel.sh [--outdir DIR] [--no-debug] [--config-only]
+# Usage: scripts/build-kernel.sh [--arch ARCH] [--outdir DIR] [--no-debug]
+#                                [--config-only]
+#   --arch ARCH    x86_64 (default, or $KERNEL_ARCH) or arm64
 #   --outdir DIR   build directory (default $KERNEL_OUTDIR or
-#                  $BUILD/kernel-x86_64, $BUILD/kernel-x86_64-nodebug with
+#                  $BUILD/kernel-ARCH, $BUILD/kernel-ARCH-nodebug with
 #                  --no-debug)
-#   --no-debug     leave configs/x86_64/debug.config out (no KASAN, lockdep,
+#   --no-debug     leave configs/common/debug.config out (no KASAN, lockdep,
 #                  kmemleak, DMA API debug), e.g. for benchmarks
 #   --config-only  stop after the configuration step
 # Environment: TREE (the kernel tree, build/linux), KERNEL_OUTDIR,
-# KERNEL_CONFIGS (the fragments' directory, configs/x86_64; repro.sh
-# passes a copy without the options the base lacks).
+# KERNEL_CONFIGS (the directory of base.config and debug.config,
+# configs/common; repro.sh passes a copy without the options the base
+# lacks).
 
 set -euo pipefail
 
@@ -26,13 +32,15 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 OUTDIR=${KERNEL_OUTDIR:-}
-CONFIGS=${KERNEL_CONFIGS:-$TOP/configs/x86_64}
+CONFIGS=${KERNEL_CONFIGS:-$TOP/configs/common}
+ARCH=${KERNEL_ARCH:-x86_64}
 DEBUG=1
 CONFIG_ONLY=0
 
 parse_args() {
 	while [ $# -gt 0 ]; do
 		case $1 in
+		--arch) ARCH=${2:?--arch needs x86_64 or arm64}; shift 2 ;;
 		--outdir) OUTDIR=${2:?--outdir needs a directory}; shift 2 ;;
 		--no-debug) DEBUG=0; shift ;;
 		--config-only) CONFIG_ONLY=1; shift ;;
@@ -40,8 +48,13 @@ parse_args() {
 		*) warn "unknown argument: $1"; usage 1 >&2 ;;
 		esac
 	done
+	case $ARCH in
+	x86_64) KARCH=x86; IMAGE=bzImage; CROSS= ;;
+	arm64) KARCH=arm64; IMAGE=Image; CROSS=aarch64-linux-gnu- ;;
+	*) die "--arch: x86_64 or arm64, not '$ARCH'" ;;
+	esac
 	if [ -z "$OUTDIR" ]; then
-		OUTDIR=$BUILD/kernel-x86_64
+		OUTDIR=$BUILD/kernel-$ARCH
 		[ "$DEBUG" = 1 ] || OUTDIR+=-nodebug
 	fi
 	mkdir -p "$OUTDIR"
@@ -51,6 +64,7 @@ parse_args() {
 # The fragments, in merge order: later ones override earlier ones.
 fragments() {
 	echo "$CONFIGS/base.config"
+	echo "$TOP/configs/$ARCH/platform.config"
 	if [ "$DEBUG" = 1 ]; then
 		echo "$CONFIGS/debug.config"
 	fi
@@ -66,7 +80,8 @@ fragments_stamp() {
 }
 
 kmake() {
-	make -C "$TREE" O="$OUTDIR" CC="$(kernel_cc)" -j"$JOBS" "$@"
+	make -C "$TREE" O="$OUTDIR" ARCH="$KARCH" CROSS_COMPILE="$CROSS" \
+		CC="$(KERNEL_CROSS=$CROSS kernel_cc)" -j"$JOBS" "$@"
 }
 
 # kmake_logged LOG TARGET...: run make into LOG, show its tail on failure.
@@ -84,8 +99,8 @@ merge_config() {
 	local frags
 	mapfile -t frags < <(fragments)
 	# merge_config.sh runs 'make allnoconfig' in the current directory.
-	(cd "$TREE" && env -u KCONFIG_CONFIG \
-		scripts/kconfig/merge_config.sh -n -O "$OUTDIR" "${frags[@]}") \
+	(cd "$TREE" && env -u KCONFIG_CONFIG ARCH="$KARCH" \
+		CROSS_COMPILE="$CROSS" CC="${CROSS}gcc" scripts/kconfig/merge_config.sh -n -O "$OUTDIR" "${frags[@]}") \
 		>"$OUTDIR/merge_config.log" 2>&1 ||
 		{ cat "$OUTDIR/merge_config.log" >&2; return 1; }
 	# merge_config.sh reports mismatches but does not fail on them;
@@ -149,8 +164,9 @@ main() {
 	start=$(date +%s)
 	parse_args "$@"
 	need make gcc flex bison bc
+	[ -z "$CROSS" ] || need "${CROSS}gcc"
 	[ -f "$TREE/Makefile" ] || die "no kernel tree at $TREE: run 'make tree'"
-	log "kernel tree $TREE, output $OUTDIR, CC=$(kernel_cc), -j$JOBS"
+	log "$ARCH kernel, tree $TREE, output $OUTDIR, CC=$(KERNEL_CROSS=$CROSS kernel_cc), -j$JOBS"
 
 	configure
 	# syncconfig during the build may change .config when Kconfig files
@@ -159,13 +175,13 @@ main() {
 		die "some requested options are missing from $OUTDIR/.config (see above)"
 	[ "$CONFIG_ONLY" = 1 ] && return 0
 
-	step "make bzImage" kmake_logged "$OUTDIR/build.log" bzImage ||
+	step "make $IMAGE" kmake_logged "$OUTDIR/build.log" "$IMAGE" ||
 		die "kernel build failed"
 	step "verify requested config after build" verify_config ||
 		die "some requested options are missing from $OUTDIR/.config (see above)"
 	step "make headers" kmake_logged "$OUTDIR/headers.log" headers ||
 		die "make headers failed"
-	log "bzImage: $OUTDIR/arch/x86/boot/bzImage"
+	log "$IMAGE: $OUTDIR/arch/$KARCH/boot/$IMAGE"
 	log "headers: $OUTDIR/usr/include"
 	log "kernel build done in $(($(date +%s) - start)) s"
 }

@@ -44,7 +44,7 @@
 # Environment: PATCHES (default patches/), STATIC_SRC, STATIC_OBJ (where
 # the worktree and the object directory go: build/static-src and
 # build/static-obj). The configuration is the test kernel's,
-# build/kernel-x86_64/.config (configs/x86_64).
+# build/kernel-x86_64/.config (configs/common, configs/x86_64).
 # Logs: build/results/static.d/.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"

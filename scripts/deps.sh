@@ -33,6 +33,10 @@ PACKAGES=(
 	# VM tests
 	busybox-static
 	qemu-system-x86
+	# the arm64 VM tests: qemu-system-aarch64 (-M virt); their static test
+	# programs use gcc-aarch64-linux-gnu below and libc6-dev-arm64-cross
+	qemu-system-arm
+	libc6-dev-arm64-cross
 	# static checks (scripts/check-patches.sh)
 	coccinelle # make coccicheck
 	shellcheck # the repository's own scripts

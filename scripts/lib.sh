@@ -63,11 +63,12 @@ need() {
 # folder (as CI makes) still hits the cache of an earlier one.
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$TOP}
 export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
+# With $KERNEL_CROSS set (a CROSS_COMPILE prefix), the cross compiler.
 kernel_cc() {
 	if command -v ccache >/dev/null 2>&1; then
-		echo "ccache gcc"
+		echo "ccache ${KERNEL_CROSS:-}gcc"
 	else
-		echo "gcc"
+		echo "${KERNEL_CROSS:-}gcc"
 	fi
 }
 
@@ -112,8 +113,9 @@ tree_worktree() {
 	git -C "$TREE" worktree add -q --detach "$dir" "$rev"
 }
 
-# The test kernel's .config (configs/x86_64), the configuration of every
-# out-of-tree build of the checks: configured now if it does not exist yet.
+# The x86_64 test kernel's .config (configs/common, configs/x86_64), the
+# configuration of every out-of-tree build of the checks: configured now if
+# it does not exist yet.
 TEST_KERNEL_CONFIG=$BUILD/kernel-x86_64/.config
 test_kernel_config() {
 	[ -f "$TEST_KERNEL_CONFIG" ] ||
@@ -122,14 +124,15 @@ test_kernel_config() {
 	echo "$TEST_KERNEL_CONFIG"
 }
 
-# private_apt DIR: a private apt configuration in DIR (apt.conf, etc/, lists,
-# cache, an empty status), so that apt-get and apt-cache with
+# private_apt DIR [ARCH]: a private apt configuration in DIR (apt.conf, etc/,
+# lists, cache, an empty status), for the Debian architecture ARCH (the
+# machine's by default), so that apt-get and apt-cache with
 # APT_CONFIG=DIR/apt.conf never read or change the system's sources. The
 # caller writes DIR/etc/sources.list (and preferences.d/ if it needs them).
 # The mirror may serve Release files past their Valid-Until date (a
 # snapshot); their signatures are still checked.
 private_apt() {
-	local dir=$1
+	local dir=$1 arch=${2:-$(dpkg --print-architecture)}
 
 	mkdir -p "$dir/etc/apt.conf.d" "$dir/etc/preferences.d" \
 		"$dir/etc/sources.list.d" "$dir/lists/partial" \
@@ -146,7 +149,7 @@ Dir::Etc::sourceparts "$dir/etc/sources.list.d";
 Dir::Etc::parts "$dir/etc/apt.conf.d";
 Dir::Etc::preferences "$dir/etc/preferences";
 Dir::Etc::preferencesparts "$dir/etc/preferences.d";
-APT::Architecture "$(dpkg --print-architecture)";
+APT::Architecture "$arch";
 Acquire::Languages "none";
 Acquire::Check-Valid-Until "false";
 APT::Sandbox::User "root";

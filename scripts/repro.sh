@@ -23,7 +23,7 @@
 # One kernel build directory, build/kernel-repro, rebuilt incrementally from
 # tree to tree (about 20 minutes the first time without ccache, a few
 # minutes per tree after). The configuration is the test kernel's fragments
-# (configs/x86_64/base.config, debug.config) without the options the base
+# (configs/common/base.config, debug.config) without the options the base
 # lacks (build/repro/configs/).
 #
 # RUNS below says, per series, which boots run which tests and which of
@@ -133,7 +133,7 @@ filter_configs() {
 				next
 			}
 			print
-		}' "$syms" "$TOP/configs/x86_64/$f" >"$WORK/configs/$f.new"
+		}' "$syms" "$TOP/configs/common/$f" >"$WORK/configs/$f.new"
 		# Unchanged content keeps build-kernel.sh's stamp, and .config.
 		if cmp -s "$WORK/configs/$f.new" "$WORK/configs/$f"; then
 			rm "$WORK/configs/$f.new"

@@ -22,6 +22,12 @@ BOOT_RUNS=(
 # under UML (scripts/kunit.sh); the boot runs the series' suite, which needs
 # real DMA mappings and SWIOTLB.
 BOOT_KUNIT=${BOOT_KUNIT:-dma-buf-access}
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-300}
+# TCG emulates arm64 on x86_64 more slowly than x86_64 itself.
+ARM64_BOOT_TIMEOUT=${ARM64_BOOT_TIMEOUT:-900}
+# The architectures whose test kernel is built and booted: ARCHES="x86_64"
+# leaves arm64 out (make test ARCHES=x86_64).
+ARCHES=${ARCHES:-x86_64 arm64}
 
 # record NAME STATUS: one result line for a step that has no results file.
 record() {
@@ -45,13 +51,17 @@ series_applies() {
 		"$TOP/scripts/check-export.sh"
 }
 
+# boot_runs [ARCH]: the boot runs on ARCH (x86_64 by default); the arm64
+# runs are named arm64-default and arm64-swiotlb.
 boot_runs() {
-	local run name append rc=0
+	local arch=${1:-x86_64} run name append rc=0
 	for run in "${BOOT_RUNS[@]}"; do
 		name=${run%%=*}
 		append=${run#*=}
-		step "boot ($name: $append)" "$TOP/scripts/boot.sh" --name "$name" \
-			--append "$append" --kunit "$BOOT_KUNIT" || rc=1
+		[ "$arch" = x86_64 ] || name=$arch-$name
+		step "boot ($name: $append)" "$TOP/scripts/boot.sh" --arch "$arch" \
+			--name "$name" --append "$append" --kunit "$BOOT_KUNIT" \
+			--timeout "$BOOT_TIMEOUT" || rc=1
 		if [ -f "$BUILD/boot/$name/results" ]; then
 			sed "s|^\([A-Z]*\) |\1 boot-$name/|" "$BUILD/boot/$name/results" >"$RESULTS/boot-$name"
 		else
@@ -59,6 +69,17 @@ boot_runs() {
 		fi
 	done
 	return "$rc"
+}
+
+# The arm64 test kernel, its initramfs and its boot runs: where devices are
+# really not coherent (qemu-system-aarch64 -M virt).
+arm64_runs() {
+	if run_step "kernel (arm64)" "$TOP/scripts/build-kernel.sh" --arch arm64 &&
+		run_step "initramfs (arm64)" "$TOP/scripts/build-initramfs.sh" --arch arm64; then
+		BOOT_TIMEOUT=$ARM64_BOOT_TIMEOUT boot_runs arm64 || true
+	else
+		record boot-arm64 FAIL
+	fi
 }
 
 # Every result line of every step: the files without an extension.
@@ -91,6 +112,16 @@ summary() {
 }
 
 START=$(date +%s)
+if [ "${1:-}" = --only-arm64 ]; then
+	# make arm64: the arm64 part alone, results in build/results-arm64.
+	RESULTS=$BUILD/results-arm64
+	rm -rf "$RESULTS"
+	mkdir -p "$RESULTS"
+	: >"$RESULTS/steps"
+	run_step "series applies" series_applies && arm64_runs
+	summary
+	exit
+fi
 rm -rf "$RESULTS"
 mkdir -p "$RESULTS"
 : >"$RESULTS/steps"
@@ -126,5 +157,8 @@ if run_step "series applies" series_applies; then
 	if [ "$kernel_ok" = 1 ]; then
 		boot_runs || true
 	fi
+	case " $ARCHES " in
+	*" arm64 "*) arm64_runs ;;
+	esac
 fi
 summary
