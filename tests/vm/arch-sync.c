@@ -60,8 +60,12 @@
 #define INST		TRACING "/instances/archsync"
 #define IMPORTER	"/sys/kernel/debug/dma_buf_test_importer"
 
-#define BUF_SIZE	(1u << 20)
-#define XFER_LEN	(64u << 10)
+/*
+ * 256 KiB: the largest contiguous segment (the CMA heap's) that SWIOTLB
+ * can bounce, so that the same run works under swiotlb=force.
+ */
+#define BUF_SIZE	(256u << 10)
+#define XFER_LEN	(16u << 10)
 #define TRANSFERS	16
 
 /* The test importer's interface (drivers/dma-buf/dma-buf-test-importer.c). */
