@@ -17,7 +17,9 @@
 #   --arch ARCH        x86_64 (default, or $KERNEL_ARCH): qemu-system-x86_64;
 #                      arm64: qemu-system-aarch64 -M virt -cpu max, the
 #                      kernel and initramfs of scripts/build-kernel.sh and
-#                      scripts/build-initramfs.sh --arch arm64
+#                      scripts/build-initramfs.sh --arch arm64; arm:
+#                      qemu-system-arm -M virt -cpu cortex-a15 (32-bit,
+#                      no LPAE: the memory above 768M is highmem)
 #   --name NAME        log directory $BUILD/boot/NAME (default: default)
 #   --append "ARGS"    extra kernel command line (e.g. "swiotlb=force cma=32M")
 #   --tests a,b        run only these tests (default: all)
@@ -109,7 +111,13 @@ parse_args() {
 		QEMU=qemu-system-aarch64 CONSOLE_DEV=ttyAMA0
 		MACHINE=(-M virt -cpu max)
 		;;
-	*) die "--arch: x86_64 or arm64, not '$ARCH'" ;;
+	arm)
+		KERNEL=${KERNEL:-${KERNEL_OUTDIR:-$BUILD/kernel-arm}/arch/arm/boot/zImage}
+		INITRD=${INITRD:-$BUILD/initramfs-arm.cpio.gz}
+		QEMU=qemu-system-arm CONSOLE_DEV=ttyAMA0
+		MACHINE=(-M virt -cpu cortex-a15)
+		;;
+	*) die "--arch: x86_64, arm64 or arm, not '$ARCH'" ;;
 	esac
 	OUT=$BUILD/boot/$NAME
 }

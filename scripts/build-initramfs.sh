@@ -23,18 +23,19 @@
 # -isystem as the selftests' KHDR_INCLUDES does. A program is compiled again
 # only when its sources or the headers are newer.
 #
-# On arm64 the programs are cross-compiled (aarch64-linux-gnu-gcc -static)
-# and busybox is Debian's arm64 busybox-static of the same version as the
-# machine's, downloaded through a private apt configuration (build/apt-arm64)
-# and kept in build/arm64-busybox.
+# On arm64 and arm the programs are cross-compiled (aarch64-linux-gnu-gcc,
+# arm-linux-gnueabihf-gcc, -static) and busybox is Debian's arm64 or armhf
+# busybox-static of the same version as the machine's, downloaded through a
+# private apt configuration (build/apt-DEBARCH) and kept in
+# build/DEBARCH-busybox.
 #
 # Usage: scripts/build-initramfs.sh [--arch ARCH] [--kernel-outdir DIR]
 #                                   [--output FILE]
-#   --arch ARCH          x86_64 (default, or $KERNEL_ARCH) or arm64
+#   --arch ARCH          x86_64 (default, or $KERNEL_ARCH), arm64 or arm
 #   --kernel-outdir DIR  kernel build directory with usr/include
 #                        (default $KERNEL_OUTDIR or $BUILD/kernel-ARCH)
 #   --output FILE        default $INITRAMFS or $BUILD/initramfs.cpio.gz
-#                        ($BUILD/initramfs-arm64.cpio.gz on arm64)
+#                        ($BUILD/initramfs-ARCH.cpio.gz on arm64, arm)
 # Environment: INITRAMFS_WORK (the compiled programs, $BUILD/initramfs or
 # $BUILD/initramfs-arm64;
 # repro.sh keeps its own, built against the base's headers).
@@ -57,7 +58,7 @@ CFLAGS=(-static -O2 -Wall)
 parse_args() {
 	while [ $# -gt 0 ]; do
 		case $1 in
-		--arch) ARCH=${2:?--arch needs x86_64 or arm64}; shift 2 ;;
+		--arch) ARCH=${2:?--arch needs x86_64, arm64 or arm}; shift 2 ;;
 		--kernel-outdir) KOUT=${2:?--kernel-outdir needs a directory}; shift 2 ;;
 		--output) OUTPUT=${2:?--output needs a file}; shift 2 ;;
 		-h | --help) usage 0 ;;
@@ -68,27 +69,33 @@ parse_args() {
 	case $ARCH in
 	x86_64) ;;
 	arm64)
-		suffix=-arm64
+		suffix=-arm64 DEBARCH=arm64
 		CC=aarch64-linux-gnu-gcc
 		BUSYBOX=$BUILD/arm64-busybox/bin/busybox
 		;;
-	*) die "--arch: x86_64 or arm64, not '$ARCH'" ;;
+	arm)
+		suffix=-arm DEBARCH=armhf
+		CC=arm-linux-gnueabihf-gcc
+		BUSYBOX=$BUILD/armhf-busybox/bin/busybox
+		;;
+	*) die "--arch: x86_64, arm64 or arm, not '$ARCH'" ;;
 	esac
 	KOUT=${KOUT:-$BUILD/kernel-$ARCH}
 	OUTPUT=${OUTPUT:-$BUILD/initramfs$suffix.cpio.gz}
 	WORK=${WORK:-$BUILD/initramfs$suffix}
 }
 
-# Debian's arm64 busybox-static, the version the machine's own busybox-static
-# is (so that the machine's 'busybox --list' names its applets too).
-fetch_arm64_busybox() {
-	local apt=$BUILD/apt-arm64 ver deb
+# Debian's busybox-static for $DEBARCH (arm64, armhf), the version the
+# machine's own busybox-static is (so that the machine's 'busybox --list'
+# names its applets too), in build/DEBARCH-busybox.
+fetch_cross_busybox() {
+	local apt=$BUILD/apt-$DEBARCH dest=$BUILD/$DEBARCH-busybox ver deb
 	ver=$(dpkg-query -W -f '${Version}' busybox-static) ||
 		die "busybox-static is not installed: run 'make deps'"
-	if [ -x "$BUSYBOX" ] && [ "$(cat "$BUILD/arm64-busybox/version" 2>/dev/null)" = "$ver" ]; then
+	if [ -x "$BUSYBOX" ] && [ "$(cat "$dest/version" 2>/dev/null)" = "$ver" ]; then
 		return 0
 	fi
-	private_apt "$apt" arm64
+	private_apt "$apt" "$DEBARCH"
 	# shellcheck disable=SC1091 # the machine's release
 	. /etc/os-release
 	{
@@ -100,19 +107,19 @@ fetch_arm64_busybox() {
 		tail -n 20 "$apt/update.log" >&2
 		return 1
 	}
-	rm -rf "$apt/download" "$BUILD/arm64-busybox"
+	rm -rf "$apt/download" "$dest"
 	mkdir -p "$apt/download"
 	(cd "$apt/download" &&
-		APT_CONFIG=$apt/apt.conf apt-get -q download "busybox-static:arm64=$ver") \
+		APT_CONFIG=$apt/apt.conf apt-get -q download "busybox-static:$DEBARCH=$ver") \
 		>"$apt/download.log" 2>&1 || {
 		tail -n 20 "$apt/download.log" >&2
-		warn "no arm64 busybox-static $ver (the machine's version) in $VERSION_CODENAME"
+		warn "no $DEBARCH busybox-static $ver (the machine's version) in $VERSION_CODENAME"
 		return 1
 	}
-	deb=$(ls "$apt/download"/busybox-static_*_arm64.deb)
-	dpkg-deb -x "$deb" "$BUILD/arm64-busybox" || return 1
-	echo "$ver" >"$BUILD/arm64-busybox/version"
-	log "   arm64 busybox-static $ver from $(basename "$deb")"
+	deb=$(ls "$apt/download"/busybox-static_*_"$DEBARCH".deb)
+	dpkg-deb -x "$deb" "$dest" || return 1
+	echo "$ver" >"$dest/version"
+	log "   $DEBARCH busybox-static $ver from $(basename "$deb")"
 }
 
 # newer_than OUT IN...: true when OUT is missing or older than any IN.
@@ -366,9 +373,9 @@ main() {
 	if ldd /bin/busybox >/dev/null 2>&1; then
 		die "/bin/busybox is dynamically linked: install busybox-static"
 	fi
-	if [ "$ARCH" = arm64 ]; then
-		step "arm64 busybox-static" fetch_arm64_busybox ||
-			die "cannot fetch Debian's arm64 busybox-static"
+	if [ "$ARCH" != x86_64 ]; then
+		step "$DEBARCH busybox-static" fetch_cross_busybox ||
+			die "cannot fetch Debian's $DEBARCH busybox-static"
 	fi
 	[ -d "$KOUT/usr/include/linux" ] ||
 		die "no UAPI headers in $KOUT/usr/include: run scripts/build-kernel.sh"

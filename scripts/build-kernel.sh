@@ -1,20 +1,20 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Build the test kernel (x86_64 bzImage, or arm64 Image with Debian's cross
-# compiler) and its UAPI headers out of tree.
+# Build the test kernel (x86_64 bzImage; arm64 Image or 32-bit ARM zImage
+# with Debian's cross compilers) and its UAPI headers out of tree.
 #
 # The .config is allnoconfig plus the fragments configs/common/base.config,
 # configs/ARCH/platform.config and configs/common/debug.config, merged with
 # the kernel's own scripts/kconfig/merge_config.sh. It is merged again only
 # when the fragments changed or .config is missing; every value the
 # fragments ask for must end up in .config, or the build fails. Then
-# 'make bzImage' (Image on arm64) and 'make headers' (the test programs
+# 'make bzImage' (Image on arm64, zImage on arm) and 'make headers' (the test programs
 # compile against $OUTDIR/usr/include). Re-running without a change takes
 # seconds.
 #
 # Usage: scripts/build-kernel.sh [--arch ARCH] [--outdir DIR] [--no-debug]
 #                                [--config-only]
-#   --arch ARCH    x86_64 (default, or $KERNEL_ARCH) or arm64
+#   --arch ARCH    x86_64 (default, or $KERNEL_ARCH), arm64 or arm
 #   --outdir DIR   build directory (default $KERNEL_OUTDIR or
 #                  $BUILD/kernel-ARCH, $BUILD/kernel-ARCH-nodebug with
 #                  --no-debug)
@@ -40,7 +40,7 @@ CONFIG_ONLY=0
 parse_args() {
 	while [ $# -gt 0 ]; do
 		case $1 in
-		--arch) ARCH=${2:?--arch needs x86_64 or arm64}; shift 2 ;;
+		--arch) ARCH=${2:?--arch needs x86_64, arm64 or arm}; shift 2 ;;
 		--outdir) OUTDIR=${2:?--outdir needs a directory}; shift 2 ;;
 		--no-debug) DEBUG=0; shift ;;
 		--config-only) CONFIG_ONLY=1; shift ;;
@@ -51,7 +51,8 @@ parse_args() {
 	case $ARCH in
 	x86_64) KARCH=x86; IMAGE=bzImage; CROSS= ;;
 	arm64) KARCH=arm64; IMAGE=Image; CROSS=aarch64-linux-gnu- ;;
-	*) die "--arch: x86_64 or arm64, not '$ARCH'" ;;
+	arm) KARCH=arm; IMAGE=zImage; CROSS=arm-linux-gnueabihf- ;;
+	*) die "--arch: x86_64, arm64 or arm, not '$ARCH'" ;;
 	esac
 	if [ -z "$OUTDIR" ]; then
 		OUTDIR=$BUILD/kernel-$ARCH

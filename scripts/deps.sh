@@ -37,6 +37,7 @@ PACKAGES=(
 	# programs use gcc-aarch64-linux-gnu below and libc6-dev-arm64-cross
 	qemu-system-arm
 	libc6-dev-arm64-cross
+	libc6-dev-armhf-cross
 	# static checks (scripts/check-patches.sh)
 	coccinelle # make coccicheck
 	shellcheck # the repository's own scripts

@@ -26,7 +26,9 @@ BOOT_TIMEOUT=${BOOT_TIMEOUT:-300}
 # TCG emulates arm64 on x86_64 more slowly than x86_64 itself.
 ARM64_BOOT_TIMEOUT=${ARM64_BOOT_TIMEOUT:-900}
 # The architectures whose test kernel is built and booted: ARCHES="x86_64"
-# leaves arm64 out (make test ARCHES=x86_64).
+# leaves arm64 out (make test ARCHES=x86_64), ARCHES="x86_64 arm64 arm"
+# adds 32-bit ARM. x86_64 always runs: its kernel's configuration is that
+# of the static checks and the bisect builds.
 ARCHES=${ARCHES:-x86_64 arm64}
 
 # record NAME STATUS: one result line for a step that has no results file.
@@ -52,12 +54,14 @@ series_applies() {
 }
 
 # boot_runs [ARCH]: the boot runs on ARCH (x86_64 by default); the arm64
-# runs are named arm64-default and arm64-swiotlb.
+# runs are named arm64-default and arm64-swiotlb. 32-bit ARM has no SWIOTLB
+# without LPAE: only its default run.
 boot_runs() {
 	local arch=${1:-x86_64} run name append rc=0
 	for run in "${BOOT_RUNS[@]}"; do
 		name=${run%%=*}
 		append=${run#*=}
+		[ "$arch" = arm ] && [ "$name" = swiotlb ] && continue
 		[ "$arch" = x86_64 ] || name=$arch-$name
 		step "boot ($name: $append)" "$TOP/scripts/boot.sh" --arch "$arch" \
 			--name "$name" --append "$append" --kunit "$BOOT_KUNIT" \
@@ -71,14 +75,16 @@ boot_runs() {
 	return "$rc"
 }
 
-# The arm64 test kernel, its initramfs and its boot runs: where devices are
-# really not coherent (qemu-system-aarch64 -M virt).
-arm64_runs() {
-	if run_step "kernel (arm64)" "$TOP/scripts/build-kernel.sh" --arch arm64 &&
-		run_step "initramfs (arm64)" "$TOP/scripts/build-initramfs.sh" --arch arm64; then
-		BOOT_TIMEOUT=$ARM64_BOOT_TIMEOUT boot_runs arm64 || true
+# cross_runs ARCH: the arm64 or 32-bit ARM test kernel, its initramfs and
+# its boot runs, where devices are really not coherent (qemu's virt
+# machine).
+cross_runs() {
+	local arch=$1
+	if run_step "kernel ($arch)" "$TOP/scripts/build-kernel.sh" --arch "$arch" &&
+		run_step "initramfs ($arch)" "$TOP/scripts/build-initramfs.sh" --arch "$arch"; then
+		BOOT_TIMEOUT=$ARM64_BOOT_TIMEOUT boot_runs "$arch" || true
 	else
-		record boot-arm64 FAIL
+		record "boot-$arch" FAIL
 	fi
 }
 
@@ -118,7 +124,7 @@ if [ "${1:-}" = --only-arm64 ]; then
 	rm -rf "$RESULTS"
 	mkdir -p "$RESULTS"
 	: >"$RESULTS/steps"
-	run_step "series applies" series_applies && arm64_runs
+	run_step "series applies" series_applies && cross_runs arm64
 	summary
 	exit
 fi
@@ -157,8 +163,12 @@ if run_step "series applies" series_applies; then
 	if [ "$kernel_ok" = 1 ]; then
 		boot_runs || true
 	fi
-	case " $ARCHES " in
-	*" arm64 "*) arm64_runs ;;
-	esac
+	for arch in $ARCHES; do
+		case $arch in
+		x86_64) ;;
+		arm64 | arm) cross_runs "$arch" ;;
+		*) record "arch-$arch" FAIL; warn "ARCHES: no test kernel for '$arch'" ;;
+		esac
+	done
 fi
 summary

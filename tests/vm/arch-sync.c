@@ -30,9 +30,9 @@
  * some, for_device on begin and for_cpu on every end that is not
  * DMA_TO_DEVICE.
  *
- * Where arch_sync_dma_for_device() does not exist (x86_64: coherent, so
- * the DMA API has no cache maintenance to do), it exits with the
- * kselftest skip code, 4.
+ * Where arch_sync_dma_for_device() is not in /proc/kallsyms (x86_64:
+ * coherent, so the DMA API has no cache maintenance to do), it exits with
+ * the kselftest skip code, 4.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -121,6 +121,16 @@ static int write_file(const char *path, const char *s, bool append)
 
 /* --- the probes --- */
 
+/*
+ * The size and direction are the second and third arguments: $argN where
+ * the architecture has the function argument API (arm64, x86), the
+ * registers otherwise (32-bit ARM, without LPAE: phys_addr_t in r0).
+ */
+static const char *const probes_regs[] = {
+	"p:archsync/for_device arch_sync_dma_for_device size=%r1:u32 dir=%r2:s32",
+	"p:archsync/for_cpu arch_sync_dma_for_cpu size=%r1:u32 dir=%r2:s32",
+};
+
 static const char *const probes[] = {
 	"p:archsync/for_device arch_sync_dma_for_device size=$arg2:u64 dir=$arg3:s32",
 	"p:archsync/for_cpu arch_sync_dma_for_cpu size=$arg2:u64 dir=$arg3:s32",
@@ -142,6 +152,22 @@ static void probes_remove(void)
 	write_file(TRACING "/kprobe_events", "-:archsync/end_ret\n", true);
 }
 
+/* Whether the kernel has arch_sync_dma_for_device() at all. */
+static bool have_arch_sync(void)
+{
+	char line[256];
+	bool found = false;
+	FILE *f;
+
+	f = fopen("/proc/kallsyms", "r");
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = strstr(line, " arch_sync_dma_for_device\n");
+	fclose(f);
+	return found;
+}
+
 /* 0, -ENOENT when the arch has no cache maintenance to probe, or -errno. */
 static int probes_install(void)
 {
@@ -149,13 +175,21 @@ static int probes_install(void)
 	unsigned int i;
 	int ret;
 
+	if (!have_arch_sync())
+		return -ENOENT;
 	probes_remove();
 	for (i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
 		snprintf(line, sizeof(line), "%s\n", probes[i]);
 		ret = write_file(TRACING "/kprobe_events", line, true);
+		if (ret && i < 2) {
+			snprintf(line, sizeof(line), "%s\n", probes_regs[i]);
+			ret = write_file(TRACING "/kprobe_events", line, true);
+		}
 		if (ret) {
+			printf("# cannot add probe '%s': %s\n", probes[i],
+			       strerror(-ret));
 			probes_remove();
-			return i < 2 ? -ENOENT : ret;
+			return ret;
 		}
 	}
 	if (mkdir(INST, 0755) && errno != EEXIST)
