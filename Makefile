@@ -19,6 +19,11 @@ help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | \
 		awk -F':.*## ' '{ printf "  %-14s %s\n", $$1, $$2 }'
 
+# The commands a user runs install what they need first: deps.sh takes
+# about a second when every package is there (as root; otherwise it names
+# the missing packages and stops).
+demo bench test arm64: deps
+
 demo: ## the main job: fetch, apply, build, boot the patched kernel, run the demo
 	@$(S)/demo.sh
 
