@@ -14,7 +14,8 @@
 #   "Expect: REGEX" is the kernel report that must show, and each
 #   "Boot: TEST FUNCS" is one boot running only the VM test TEST, whose log
 #   must show REGEX with FUNCS (an extended regex) in the 60 lines after it,
-#   that is in the report's backtrace. Each boot must show it.
+#   that is in the report's backtrace. Each boot must show it. An optional
+#   "Append: ARGS" adds kernel parameters to every boot (cma=64M always).
 #
 # Usage: scripts/planted.sh [NAME...]   (default: every planted bug)
 #   NAME  a file name in either folder, with or without .patch
@@ -36,9 +37,10 @@ restore() {
 
 # run_expect NAME PATCH: the tests/planted kind; 0 when caught everywhere.
 run_expect() {
-	local name=$1 patch=$2 expect test funcs boot log n=0 missed=0
+	local name=$1 patch=$2 expect append test funcs boot log n=0 missed=0
 
 	expect=$(sed -n 's/^Expect: //p' "$patch")
+	append=$(sed -n 's/^Append: //p' "$patch")
 	[ -n "$expect" ] || die "$patch has no Expect: line"
 	git -C "$TREE" apply "$patch" || die "$name does not apply to build/linux"
 	step "build the kernel with $name" "$TOP/scripts/build-kernel.sh" || return 2
@@ -47,7 +49,8 @@ run_expect() {
 		n=$((n + 1))
 		boot=planted-$name-$test
 		"$TOP/scripts/boot.sh" --name "$boot" --kunit none \
-			--tests "$test" --test-timeout 300 --append "cma=64M" || true
+			--tests "$test" --test-timeout 300 \
+			--append "cma=64M${append:+ $append}" || true
 		log=$BUILD/boot/$boot/console.log
 		if grep -A60 -E "$expect" "$log" | grep -qE "$funcs"; then
 			log "  $test: caught: '$expect' with $funcs in the backtrace"

@@ -18,9 +18,10 @@
  * and every DMA-BUF heap, in each direction, attach a BUF_SIZE buffer,
  * move TRANSFERS transfers of XFER_LEN bytes through the kept mapping, and
  * check that every begin cleaned (for_device, in the mapping's direction)
- * at least the bytes of the transfer and at most the mapping, that every
- * end invalidated (for_cpu) as much unless the device only read, and that
- * the same transfers without the brackets do no cache maintenance at all.
+ * exactly the bytes of the transfer (the brackets are ranged: not the rest
+ * of the mapping), that every end invalidated (for_cpu) as much unless the
+ * device only read, and that the same transfers without the brackets do no
+ * cache maintenance at all.
  * vgem (no callbacks) is attached too, to print the coherency gate's
  * answer for it.
  *
@@ -490,8 +491,8 @@ static void run_exporter(int ti, const char *name, int buf, unsigned int dir)
 	   c.ends, TRANSFERS, c.lost);
 	snprintf(cname, sizeof(cname), "%s-%s-begin-cleans", name,
 		 dir_name[dir]);
-	ok(cname, !c.begins_without && c.min_begin_bytes >= XFER_LEN &&
-		  c.max_begin_bytes <= BUF_SIZE && !c.dev_calls[IN_END],
+	ok(cname, !c.begins_without && c.min_begin_bytes == XFER_LEN &&
+		  c.max_begin_bytes == XFER_LEN && !c.dev_calls[IN_END],
 	   "%lu begins without for_device, %llu-%llu bytes per begin (transfer %u, mapping %u), %lu for_device calls in ends",
 	   c.begins_without, c.min_begin_bytes, c.max_begin_bytes, XFER_LEN,
 	   BUF_SIZE, c.dev_calls[IN_END]);
@@ -502,10 +503,10 @@ static void run_exporter(int ti, const char *name, int buf, unsigned int dir)
 		   "the device only read, yet an end invalidated %llu bytes",
 		   c.max_end_bytes);
 	else
-		ok(cname, !c.ends_without && c.min_end_bytes >= XFER_LEN &&
-			  c.max_end_bytes <= BUF_SIZE && !c.cpu_calls[IN_BEGIN],
-		   "%lu ends without for_cpu, %llu-%llu bytes per end, %lu for_cpu calls in begins",
-		   c.ends_without, c.min_end_bytes, c.max_end_bytes,
+		ok(cname, !c.ends_without && c.min_end_bytes == XFER_LEN &&
+			  c.max_end_bytes == XFER_LEN && !c.cpu_calls[IN_BEGIN],
+		   "%lu ends without for_cpu, %llu-%llu bytes per end (transfer %u), %lu for_cpu calls in begins",
+		   c.ends_without, c.min_end_bytes, c.max_end_bytes, XFER_LEN,
 		   c.cpu_calls[IN_BEGIN]);
 	snprintf(cname, sizeof(cname), "%s-%s-direction", name, dir_name[dir]);
 	ok(cname, !c.wrong_dir, "%lu calls in another direction than %s",
