@@ -43,8 +43,11 @@ run_expect() {
 	append=$(sed -n 's/^Append: //p' "$patch")
 	[ -n "$expect" ] || die "$patch has no Expect: line"
 	git -C "$TREE" apply "$patch" || die "$name does not apply to build/linux"
-	step "build the kernel with $name" "$TOP/scripts/build-kernel.sh" || return 2
-	step "initramfs" "$TOP/scripts/build-initramfs.sh" || return 2
+	if ! step "build the kernel with $name" "$TOP/scripts/build-kernel.sh" ||
+		! step "initramfs" "$TOP/scripts/build-initramfs.sh"; then
+		git -C "$TREE" checkout -q -- .
+		return 2
+	fi
 	while read -r test funcs; do
 		n=$((n + 1))
 		boot=planted-$name-$test
@@ -83,8 +86,11 @@ run() {
 	[ -f "$patch" ] || die "no planted bug $patch"
 	part=${name%%-*}
 	git -C "$TREE" apply "$patch" || die "$name does not apply to build/linux"
-	step "build the kernel with $name" "$TOP/scripts/build-kernel.sh" || return 2
-	step "initramfs" "$TOP/scripts/build-initramfs.sh" || return 2
+	if ! step "build the kernel with $name" "$TOP/scripts/build-kernel.sh" ||
+		! step "initramfs" "$TOP/scripts/build-initramfs.sh"; then
+		git -C "$TREE" checkout -q -- .
+		return 2
+	fi
 	"$TOP/scripts/boot.sh" --name "$boot" --kunit none \
 		--tests ffs-reliability --test-timeout 200 \
 		--append "cma=64M reliability_parts=$part" || rc=$?
