@@ -1,24 +1,33 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The cost of a transfer through a DMA-BUF importer's mapping, three ways,
- * measured in the kernel by the test importer of CONFIG_DMABUF_TEST_IMPORTER
- * (its DMA_BUF_TI_IOCTL_BENCH):
+ * The cost of a transfer through a DMA-BUF importer's mapping, in each of
+ * the ways the cover letter compares, measured in the kernel by the test
+ * importer of CONFIG_DMABUF_TEST_IMPORTER (its DMA_BUF_TI_IOCTL_BENCH):
  *
  *   a  map and unmap the attachment around every transfer (an importer
  *      that does not keep its mapping);
- *   b  keep the mapping, bracket every transfer with dma_buf_begin_access()
- *      and dma_buf_end_access() (this series);
- *   c  keep the mapping with no cache maintenance (upstream FunctionFS and
- *      IIO today: wrong where the device needs syncs).
+ *   b  refuse a device that DMA_ATTR_REQUIRE_COHERENT refuses (probed at
+ *      attach), and keep the mapping with no sync where it is accepted;
+ *   c  keep the mapping, bracket every transfer with dma_buf_begin_access()
+ *      and dma_buf_end_access(): the exporter's callbacks (this series);
+ *   d  keep the mapping, the importer syncs the transfer's bytes through
+ *      the DMA addresses of its table (dma_buf_sync_range_for_*()), with no
+ *      exporter involvement;
+ *   n  keep the mapping with no cache maintenance (upstream FunctionFS and
+ *      IIO today: wrong where the device needs syncs);
+ *   m  no DMA-BUF at all: a memcpy() of the transfer's bytes, what one
+ *      bounce copy costs.
  *
- * Each transfer is the test device writing the whole buffer through the
- * DMA addresses of the mapping, a page at a time (memset, no per-byte
- * work). For udmabuf, the system heap and the CMA heap, 4 KiB to 16 MiB, it
- * prints the time per transfer in ns and the ratios b/c (what the brackets
- * cost over no sync) and a/b (what keeping the mapping saves). Each figure
- * is the best of ROUNDS runs, the three ways interleaved. A size whose
- * mapping fails (under swiotlb=force, a segment longer than 256 KiB cannot
- * be bounced) is reported as such.
+ * Each transfer is the test device writing the first "xfer" bytes of a
+ * buffer of "size" bytes through the DMA addresses of the mapping, a page at
+ * a time (memset, no per-byte work). For udmabuf, the system heap and the
+ * CMA heap it prints the time per transfer in ns of each way, then c/n
+ * (what the brackets cost over no sync), (c-n)/m (the brackets' own cost
+ * against a copy of the bytes they cover), a/c (what keeping the mapping
+ * saves) and d/c. Each figure is the best of ROUNDS runs, the ways
+ * interleaved. A way that is refused, or a size whose mapping fails (under
+ * swiotlb=force, a segment longer than 256 KiB cannot be bounced), is
+ * reported as such.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -47,6 +56,9 @@
 #define DMA_BUF_TI_BENCH_MAP		1
 #define DMA_BUF_TI_BENCH_BRACKETS	2
 #define DMA_BUF_TI_BENCH_NO_SYNC	3
+#define DMA_BUF_TI_BENCH_IMPORTER_SYNC	4
+#define DMA_BUF_TI_BENCH_REQUIRE_COHERENT 5
+#define DMA_BUF_TI_BENCH_MEMCPY		6
 
 struct dma_buf_ti_bench {
 	__s32 fd;
@@ -102,7 +114,7 @@ static int alloc_heap(const char *name, size_t size)
 }
 
 /* The time of @iterations transfers in ns, or -errno. */
-static double bench(int importer, int fd, size_t size, unsigned int mode,
+static double bench(int importer, int fd, size_t xfer, unsigned int mode,
 		    unsigned int iterations)
 {
 	struct dma_buf_ti_bench arg = {
@@ -110,7 +122,7 @@ static double bench(int importer, int fd, size_t size, unsigned int mode,
 		.dir = DMA_BUF_TI_FROM_DEVICE,
 		.mode = mode,
 		.iterations = iterations,
-		.length = size,
+		.length = xfer,
 	};
 
 	if (ioctl(importer, DMA_BUF_TI_IOCTL_BENCH, &arg))
@@ -123,12 +135,12 @@ static double bench(int importer, int fd, size_t size, unsigned int mode,
  * a coarse clock (qemu TCG may leave the guest on jiffies) does not
  * matter, or -errno.
  */
-static long calibrate(int importer, int fd, size_t size, unsigned int mode)
+static long calibrate(int importer, int fd, size_t xfer, unsigned int mode)
 {
 	unsigned long iterations = 1;
 
 	for (;;) {
-		double ns = bench(importer, fd, size, mode, iterations);
+		double ns = bench(importer, fd, xfer, mode, iterations);
 
 		if (ns < 0)
 			return ns;
@@ -141,12 +153,59 @@ static long calibrate(int importer, int fd, size_t size, unsigned int mode)
 	}
 }
 
+/* The ways, in the order of the table. */
+static const struct way {
+	const char *name;
+	unsigned int mode;
+} ways[] = {
+	{ "a map/unmap", DMA_BUF_TI_BENCH_MAP },
+	{ "b req-coh", DMA_BUF_TI_BENCH_REQUIRE_COHERENT },
+	{ "c brackets", DMA_BUF_TI_BENCH_BRACKETS },
+	{ "d imp-sync", DMA_BUF_TI_BENCH_IMPORTER_SYNC },
+	{ "n no sync", DMA_BUF_TI_BENCH_NO_SYNC },
+	{ "m memcpy", DMA_BUF_TI_BENCH_MEMCPY },
+};
+
+#define NWAYS	(sizeof(ways) / sizeof(ways[0]))
+#define WAY_A	0
+#define WAY_B	1
+#define WAY_C	2
+#define WAY_D	3
+#define WAY_N	4
+#define WAY_M	5
+
+/* Buffer size and the bytes each transfer moves. */
+static const struct { size_t size, xfer; } cases[] = {
+	{ 4096, 4096 },
+	{ 65536, 65536 },
+	{ 1 << 20, 1 << 20 },
+	{ 16 << 20, 16 << 20 },
+	{ 16 << 20, 4096 },
+};
+
+static void print_ns(double ns, int err)
+{
+	if (err == EOPNOTSUPP)
+		printf(" %11s", "refused");
+	else if (err)
+		printf(" %11s", "fails");
+	else
+		printf(" %11.0f", ns);
+}
+
+static void print_ratio(double num, double den, int ok)
+{
+	if (ok && den > 0)
+		printf(" %7.2f", num / den);
+	else
+		printf(" %7s", "-");
+}
+
 int main(void)
 {
 	static const char * const exporters[] = { "udmabuf", "system", "cma" };
-	static const size_t sizes[] = { 4096, 65536, 1 << 20, 16 << 20 };
 	char cmdline[4096] = "";
-	unsigned int e, s, m, r;
+	unsigned int e, c, w, r;
 	int importer;
 	FILE *f;
 
@@ -176,52 +235,61 @@ int main(void)
 		       cs, MIN_RUN_NS / 1e6);
 		fclose(f);
 	}
-	printf("# BENCH %-8s %9s %12s %12s %12s %7s %7s\n", "exporter", "size",
-	       "a map/unmap", "b brackets", "c no sync", "b/c", "a/b");
+	printf("# BENCH %-8s %9s %9s", "exporter", "size", "xfer");
+	for (w = 0; w < NWAYS; w++)
+		printf(" %11s", ways[w].name);
+	printf(" %7s %7s %7s %7s\n", "c/n", "(c-n)/m", "a/c", "d/c");
 	for (e = 0; e < 3; e++) {
-		for (s = 0; s < 4; s++) {
-			size_t size = sizes[s];
-			long iterations[3];
-			double best[3] = { 0, 0, 0 };
-			int fd, err = 0;
+		for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+			size_t size = cases[c].size, xfer = cases[c].xfer;
+			long iterations[NWAYS];
+			double best[NWAYS] = { 0 };
+			int err[NWAYS] = { 0 };
+			int fd;
 
 			fd = e == 0 ? alloc_udmabuf(size) :
 			     alloc_heap(e == 1 ? "system" : "default_cma_region",
 					size);
 			if (fd < 0) {
-				printf("# BENCH %-8s %9zu  n/a: cannot allocate (%s)\n",
-				       exporters[e], size, strerror(-fd));
+				printf("# BENCH %-8s %9zu %9zu  n/a: cannot allocate (%s)\n",
+				       exporters[e], size, xfer, strerror(-fd));
 				continue;
 			}
-			for (m = 0; m < 3 && !err; m++) {
-				iterations[m] = calibrate(importer, fd, size,
-							  DMA_BUF_TI_BENCH_MAP + m);
-				if (iterations[m] < 0)
-					err = -iterations[m];
+			for (w = 0; w < NWAYS; w++) {
+				iterations[w] = calibrate(importer, fd, xfer,
+							  ways[w].mode);
+				if (iterations[w] < 0)
+					err[w] = -iterations[w];
 			}
-			for (r = 0; r < ROUNDS && !err; r++)
-				for (m = 0; m < 3 && !err; m++) {
-					double ns = bench(importer, fd, size,
-							  DMA_BUF_TI_BENCH_MAP + m,
-							  iterations[m]);
+			for (r = 0; r < ROUNDS; r++)
+				for (w = 0; w < NWAYS; w++) {
+					double ns;
 
+					if (err[w])
+						continue;
+					ns = bench(importer, fd, xfer,
+						   ways[w].mode, iterations[w]);
 					if (ns < 0) {
-						err = -ns;
-						break;
+						err[w] = -ns;
+						continue;
 					}
-					ns /= iterations[m];
-					if (!r || ns < best[m])
-						best[m] = ns;
+					ns /= iterations[w];
+					if (!r || ns < best[w])
+						best[w] = ns;
 				}
 			close(fd);
-			if (err) {
-				printf("# BENCH %-8s %9zu  n/a: mapping fails (%s)\n",
-				       exporters[e], size, strerror(err));
-				continue;
-			}
-			printf("# BENCH %-8s %9zu %12.0f %12.0f %12.0f %7.2f %7.2f\n",
-			       exporters[e], size, best[0], best[1], best[2],
-			       best[1] / best[2], best[0] / best[1]);
+			printf("# BENCH %-8s %9zu %9zu", exporters[e], size, xfer);
+			for (w = 0; w < NWAYS; w++)
+				print_ns(best[w], err[w]);
+			print_ratio(best[WAY_C], best[WAY_N],
+				    !err[WAY_C] && !err[WAY_N]);
+			print_ratio(best[WAY_C] - best[WAY_N], best[WAY_M],
+				    !err[WAY_C] && !err[WAY_N] && !err[WAY_M]);
+			print_ratio(best[WAY_A], best[WAY_C],
+				    !err[WAY_A] && !err[WAY_C]);
+			print_ratio(best[WAY_D], best[WAY_C],
+				    !err[WAY_D] && !err[WAY_C]);
+			printf("\n");
 		}
 	}
 	close(importer);

@@ -4,11 +4,15 @@
 # make bench: the in-kernel benchmark of the brackets' cost. Builds the test
 # kernel and the initramfs if needed, boots twice (plain, and with
 # swiotlb=force, where every DMA mapping is bounced as on a device that
-# needs cache maintenance) and runs bench/dmabuf-bench.c in each: per
-# transfer, in ns, (a) map and unmap around every transfer, (b) a kept
-# mapping with dma_buf_begin_access()/dma_buf_end_access(), (c) a kept
-# mapping with no cache maintenance, with the ratios b/c and a/b. Each table
-# comes from one run of one kernel. Then, in the same boots,
+# needs cache maintenance), and once on arm64 for the cost table alone
+# (devices not coherent), and runs bench/dmabuf-bench.c in each: per
+# transfer, in ns, the ways of the cover letter's comparison (a) map and
+# unmap around every transfer, (b) refuse what DMA_ATTR_REQUIRE_COHERENT
+# refuses, (c) a kept mapping with dma_buf_begin_access()/
+# dma_buf_end_access(), (d) a kept mapping synced by the importer through
+# its DMA addresses, (n) a kept mapping with no cache maintenance, and (m)
+# a memcpy() of the transfer's bytes, with the ratios. Each table comes from
+# one run of one kernel. Then, in the same boots,
 # bench/ffs-throughput.c: FunctionFS DMA-BUF transfers against read()/write()
 # on the same endpoints over dummy_hcd, 64 KiB to 16 MiB, MiB/s and CPU
 # seconds per GiB side by side; and bench/iio-throughput.c, the emulated IIO
@@ -22,22 +26,42 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 BOOTS=("default:cma=64M" "swiotlb:swiotlb=force cma=64M")
+# The cost table also on arm64, whose devices are not coherent (qemu's virt
+# machine): there way (b) refuses every exporter. BENCH_ARM64=0 leaves it
+# out (it builds the arm64 test kernel, about 10 minutes cold).
+BENCH_ARM64=${BENCH_ARM64:-1}
+[ "$BENCH_ARM64" = 1 ] && BOOTS+=("arm64-default:cma=64M")
 
 step "build the kernel" "$TOP/scripts/build-kernel.sh"
 step "build the initramfs" "$TOP/scripts/build-initramfs.sh"
+if [ "$BENCH_ARM64" = 1 ]; then
+	step "build the arm64 kernel" "$TOP/scripts/build-kernel.sh" --arch arm64
+	step "build the arm64 initramfs" "$TOP/scripts/build-initramfs.sh" --arch arm64
+fi
 
 rc=0
 for b in "${BOOTS[@]}"; do
-	step "boot and bench (${b#*:})" vm_run bench "${b%%:*}" "${b#*:}" \
-		dmabuf-bench,ffs-throughput,iio-throughput || rc=1
+	case "${b%%:*}" in
+	arm64-*)
+		step "boot and bench (arm64, ${b#*:})" vm_run bench "${b%%:*}" \
+			"${b#*:}" dmabuf-bench arm64 600 || rc=1 ;;
+	*)
+		step "boot and bench (${b#*:})" vm_run bench "${b%%:*}" "${b#*:}" \
+			dmabuf-bench,ffs-throughput,iio-throughput || rc=1 ;;
+	esac
 done
 
-# figures TAG: the lines the programs printed as "# TAG ...", per boot.
+# figures TAG: the lines the programs printed as "# TAG ...", per boot (the
+# arm64 boot runs only the cost table).
 figures() {
 	local b
 	for b in "${BOOTS[@]}"; do
+		case "${b%%:*}" in arm64-*) [ "$1" = BENCH ] || continue ;; esac
 		echo
-		echo "boot: ${b#*:}"
+		case "${b%%:*}" in
+		arm64-*) echo "boot: arm64 (qemu-system-aarch64 -M virt, devices not coherent), ${b#*:}" ;;
+		*) echo "boot: ${b#*:}" ;;
+		esac
 		grep -h "# $1 " "$BUILD/boot/bench-${b%%:*}/console.log" 2>/dev/null |
 			sed -e "s/.*# $1 /  /" -e 's/\[ *[0-9.]*\] .*//' |
 			grep -v 'swiotlb=force:' || {
@@ -49,8 +73,11 @@ figures() {
 
 echo
 echo "== cost per transfer through a kept DMA-BUF mapping (ns; best of 3 runs of at least 50 ms) =="
-echo "kernel: $(git -C "$TREE" describe --always 2>/dev/null || echo "?"), x86_64 debug kernel in qemu (TCG), $(nproc) host CPUs"
-echo "a: map/unmap per transfer   b: kept mapping + begin/end_access   c: kept mapping, no sync"
+echo "kernel: $(git -C "$TREE" describe --always 2>/dev/null || echo "?"), the debug kernel of the tests in qemu (TCG, 2 guest CPUs), $(nproc) host CPUs"
+echo "a: map/unmap per transfer   b: refuse what DMA_ATTR_REQUIRE_COHERENT refuses, else no sync"
+echo "c: kept mapping + begin/end_access (exporter callbacks)   d: kept mapping, importer syncs its DMA addresses"
+echo "n: kept mapping, no sync   m: memcpy() of the transfer's bytes (one bounce copy)"
+echo "xfer: the bytes each transfer moves, from the start of a buffer of 'size' bytes"
 figures BENCH
 
 echo

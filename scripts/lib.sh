@@ -156,14 +156,16 @@ APT::Sandbox::User "root";
 CONF
 }
 
-# vm_run PREFIX NAME APPEND TESTS: boot the test kernel as PREFIX-NAME with
-# APPEND on its command line and run TESTS (comma-separated) without the
-# KUnit suites; the output goes to $BUILD/boot/PREFIX-NAME.out, whose end is
-# shown when the boot fails. Used by the demo and the benchmark.
+# vm_run PREFIX NAME APPEND TESTS [ARCH [TEST_TIMEOUT]]: boot the test
+# kernel of ARCH (x86_64 by default) as PREFIX-NAME with APPEND on its
+# command line and run TESTS (comma-separated) without the KUnit suites;
+# the output goes to $BUILD/boot/PREFIX-NAME.out, whose end is shown when
+# the boot fails. Used by the demo and the benchmark.
 vm_run() {
 	local out=$BUILD/boot/$1-$2.out
 	mkdir -p "$BUILD/boot"
-	"$TOP/scripts/boot.sh" --name "$1-$2" --append "$3" --tests "$4" \
+	"$TOP/scripts/boot.sh" --arch "${5:-${KERNEL_ARCH:-x86_64}}" --name "$1-$2" \
+		--append "$3" --tests "$4" --test-timeout "${6:-120}" \
 		--kunit none >"$out" 2>&1 || {
 		tail -n 30 "$out"
 		return 1
