@@ -6,7 +6,8 @@
  * It reuses the gadget, host and buffer code of the series' FunctionFS
  * selftest (tools/testing/selftests/drivers/usb/functionfs/dmabuf.c), which
  * it includes. For each transfer size from 64 KiB to 16 MiB and each
- * direction, it moves 128 MiB:
+ * direction, it moves 64 MiB each way, ROUNDS times, the two ways
+ * interleaved:
  *
  *   dmabuf  one udmabuf buffer kept attached, FUNCTIONFS_DMABUF_TRANSFER,
  *           the fence waited for with poll(); no CPU access to the data
@@ -16,8 +17,10 @@
  *
  * The host side is the same for both (usbfs bulk transfers of 256 KiB).
  * It prints MiB/s and the CPU time the whole machine spent per GiB moved
- * (busy time from /proc/stat: gadget, host and dummy_hcd together). The
- * data of one transfer of each size is checked before the timed ones.
+ * (busy time from /proc/stat: gadget, host and dummy_hcd together), the
+ * median of the rounds, and the spread of the CPU figures ((max - min) /
+ * median), which the guest's coarse tick makes the noisiest. The data of
+ * one transfer of each size is checked before the timed ones.
  */
 #define main ffs_selftest_main
 #include "dmabuf.c"
@@ -26,7 +29,26 @@
 #include <pthread.h>
 #include "bench.h"
 
-#define TOTAL		(128 << 20)
+#define TOTAL		(64 << 20)
+#define ROUNDS		3
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The median of @n values (sorted in place), and their spread. */
+static double median(double *v, unsigned int n, double *spread)
+{
+	double m;
+
+	qsort(v, n, sizeof(*v), cmp_double);
+	m = v[n / 2];
+	*spread = m > 0 ? (v[n - 1] - v[0]) / m : 0;
+	return m;
+}
 
 struct rw_job {
 	int ep;
@@ -127,9 +149,9 @@ int main(void)
 		       g.swiotlb ? "yes" : "no", sysconf(_SC_NPROCESSORS_ONLN));
 	if (g.swiotlb)
 		ksft_print_msg("THROUGHPUT (up to 256 KiB: f_fs read()/write() cannot map longer segments under swiotlb=force)\n");
-	ksft_print_msg("THROUGHPUT %-3s %9s %12s %12s %14s %14s\n", "dir", "size",
-		       "rw MiB/s", "dmabuf MiB/s", "rw CPU s/GiB",
-		       "dmabuf CPU s/GiB");
+	ksft_print_msg("THROUGHPUT %-3s %9s %12s %12s %14s %14s %7s %7s\n", "dir",
+		       "size", "rw MiB/s", "dmabuf MiB/s", "rw CPU s/GiB",
+		       "dmabuf CPU s/GiB", "rw +-", "db +-");
 	for (s = 0; s < ARRAY_SIZE(sizes) && !ret; s++) {
 		size_t len = sizes[s];
 		unsigned int count = TOTAL / len;
@@ -146,8 +168,12 @@ int main(void)
 			continue;
 		for (d = 0; d < 2 && !ret; d++) {
 			bool in = !d;
-			double t, c, rw_t, rw_c, db_t, db_c;
+			double rw_mbs[ROUNDS], rw_cpu[ROUNDS];
+			double db_mbs[ROUNDS], db_cpu[ROUNDS];
+			double t, c, gib, sp_rw, sp_db, unused;
+			double rw, db, rwc, dbc;
 			size_t stale = 0;
+			unsigned int r;
 			struct buf b;
 			int ep = in ? g.ep_in : g.ep_out;
 
@@ -165,28 +191,33 @@ int main(void)
 			if (!ret && stale)
 				ret = -EIO;
 
-			t = now();
-			c = cpu_busy();
-			ret = ret ?: run_rw(&g, in, len, count, gbuf, host);
-			rw_t = now() - t;
-			rw_c = cpu_busy() - c;
+			gib = (double)len * count / (1 << 30);
+			for (r = 0; r < ROUNDS && !ret; r++) {
+				t = now();
+				c = cpu_busy();
+				ret = run_rw(&g, in, len, count, gbuf, host);
+				rw_mbs[r] = gib * 1024 / (now() - t);
+				rw_cpu[r] = (cpu_busy() - c) / gib;
 
-			t = now();
-			c = cpu_busy();
-			ret = ret ?: run_dmabuf(&g, in, &b, len, count, host);
-			db_t = now() - t;
-			db_c = cpu_busy() - c;
+				t = now();
+				c = cpu_busy();
+				ret = ret ?: run_dmabuf(&g, in, &b, len, count,
+							host);
+				db_mbs[r] = gib * 1024 / (now() - t);
+				db_cpu[r] = (cpu_busy() - c) / gib;
+			}
 
 			ioctl(ep, FUNCTIONFS_DMABUF_DETACH, &b.fd);
 			buf_free(&b);
 			if (ret)
 				break;
-			ksft_print_msg("THROUGHPUT %-3s %9zu %12.1f %12.1f %14.2f %14.2f\n",
-				       in ? "IN" : "OUT", len,
-				       (double)len * count / (1 << 20) / rw_t,
-				       (double)len * count / (1 << 20) / db_t,
-				       rw_c / ((double)len * count / (1 << 30)),
-				       db_c / ((double)len * count / (1 << 30)));
+			rw = median(rw_mbs, ROUNDS, &unused);
+			db = median(db_mbs, ROUNDS, &unused);
+			rwc = median(rw_cpu, ROUNDS, &sp_rw);
+			dbc = median(db_cpu, ROUNDS, &sp_db);
+			ksft_print_msg("THROUGHPUT %-3s %9zu %12.1f %12.1f %14.2f %14.2f %6.0f%% %6.0f%%\n",
+				       in ? "IN" : "OUT", len, rw, db, rwc, dbc,
+				       100 * sp_rw, 100 * sp_db);
 		}
 	}
 	ksft_test_result(!ret, "throughput: %s\n",

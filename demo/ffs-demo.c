@@ -18,6 +18,18 @@
  * each round with a new pattern, so stale data cannot pass. It counts the
  * dma_buf_begin_access/dma_buf_end_access trace events, and reports one
  * "ok"/"not ok" line per stream and a "# DEMO" line with its figures.
+ *
+ * Then the contrast: what the series fixes. FunctionFS always brackets its
+ * transfers now, so the same kind of stream runs through the kept mapping
+ * of the test importer (CONFIG_DMABUF_TEST_IMPORTER), whose device moves
+ * the data through the DMA addresses as hardware would, once with the
+ * brackets and once without them (what FunctionFS and IIO did before):
+ * the CPU writes and the device reads, the device writes and the CPU
+ * reads (both with DMA_BUF_IOCTL_SYNC), and one device writes and another
+ * reads with no CPU access (a relay, as IIO capture to USB). Booted with
+ * swiotlb=force, every byte the device missed shows as wrong; a "# DEMO
+ * contrast" line gives both counts. Only the run with the brackets must
+ * be right.
  */
 #define main ffs_selftest_main
 #include "dmabuf.c"
@@ -79,6 +91,181 @@ static void stream(struct gadget *g, enum exporter e, bool in, size_t len,
 			 "every byte right, one begin and one end per transfer");
 }
 
+/* The test importer's interface, from drivers/dma-buf/dma-buf-test-importer.c. */
+#define TI_PATH			"/sys/kernel/debug/dma_buf_test_importer"
+#define TI_TO_DEVICE		1
+#define TI_FROM_DEVICE		2
+#define TI_OP_WRITE		1
+#define TI_OP_READ		2
+#define TI_NO_BRACKETS		1
+
+struct ti_attach {
+	__s32 fd;
+	__u32 dir;
+	__u32 handle;
+	__u32 coherent;
+	__u32 nents;
+	__u32 needs_sync;
+	__u64 size;
+};
+
+struct ti_transfer {
+	__u32 handle;
+	__u32 op;
+	__u32 flags;
+	__u32 seed;
+	__u64 offset;
+	__u64 length;
+	__u64 mismatches;
+	__u64 first_mismatch;
+};
+
+#define TI_IOCTL_ATTACH		_IOWR('b', 0x40, struct ti_attach)
+#define TI_IOCTL_DETACH		_IOW('b', 0x41, __u32)
+#define TI_IOCTL_TRANSFER	_IOWR('b', 0x42, struct ti_transfer)
+
+/* Must match dma_buf_ti_pattern() in the test importer. */
+static uint8_t ti_pattern(uint32_t seed, uint64_t offset)
+{
+	uint32_t x = (uint32_t)offset ^ ((uint32_t)(offset >> 32) * 0x85ebca6bU) ^
+		     (seed * 0x9e3779b9U);
+
+	x ^= x >> 16;
+	x *= 0x7feb352dU;
+	x ^= x >> 15;
+	return x;
+}
+
+static int ti_attach(int ti, struct buf *b, __u32 dir, __u32 *handle)
+{
+	struct ti_attach at = { .fd = b->fd, .dir = dir };
+
+	if (ioctl(ti, TI_IOCTL_ATTACH, &at))
+		return -errno;
+	*handle = at.handle;
+	return 0;
+}
+
+/* The device reads (TI_OP_READ: the bytes that differ) or writes. */
+static int ti_transfer(int ti, __u32 handle, __u32 op, bool brackets,
+		       uint32_t seed, size_t len, size_t *wrong)
+{
+	struct ti_transfer xfer = {
+		.handle = handle, .op = op, .seed = seed, .length = len,
+		.flags = brackets ? 0 : TI_NO_BRACKETS,
+	};
+
+	if (ioctl(ti, TI_IOCTL_TRANSFER, &xfer))
+		return -errno;
+	*wrong += xfer.mismatches;
+	return 0;
+}
+
+/* The bytes of @b the CPU sees wrong, DMA_BUF_IOCTL_SYNC around it. */
+static size_t ti_cpu_check(struct buf *b, uint32_t seed, size_t len)
+{
+	size_t i, wrong = 0;
+
+	cpu_sync(b, DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ);
+	for (i = 0; i < len; i++)
+		wrong += b->map[i] != ti_pattern(seed, i);
+	cpu_sync(b, DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ);
+	return wrong;
+}
+
+static void ti_cpu_fill(struct buf *b, uint32_t seed, size_t len)
+{
+	size_t i;
+
+	cpu_sync(b, DMA_BUF_SYNC_START | DMA_BUF_SYNC_WRITE);
+	for (i = 0; i < len; i++)
+		b->map[i] = ti_pattern(seed, i);
+	cpu_sync(b, DMA_BUF_SYNC_END | DMA_BUF_SYNC_WRITE);
+}
+
+enum ti_kind { TI_CPU_TO_DEVICE, TI_DEVICE_TO_CPU, TI_RELAY, NR_TI_KINDS };
+
+static const char *const ti_kind_name[] = {
+	[TI_CPU_TO_DEVICE] = "CPU -> device",
+	[TI_DEVICE_TO_CPU] = "device -> CPU",
+	[TI_RELAY] = "device -> device",
+};
+
+/*
+ * DEMO_ROUNDS transfers of @len bytes of one kind through kept mappings of
+ * one buffer, with or without the brackets: the bytes wrong, or -errno.
+ */
+static long long ti_stream(int ti, enum exporter e, enum ti_kind kind,
+			   bool brackets, size_t len)
+{
+	__u32 to = 0, from = 0;
+	size_t wrong = 0;
+	unsigned int r;
+	struct buf b;
+	int ret;
+
+	ret = buf_alloc(&b, e, len);
+	if (ret)
+		return ret;
+	if (kind != TI_DEVICE_TO_CPU)
+		ret = ti_attach(ti, &b, TI_TO_DEVICE, &to);
+	if (!ret && kind != TI_CPU_TO_DEVICE)
+		ret = ti_attach(ti, &b, TI_FROM_DEVICE, &from);
+	for (r = 0; r < DEMO_ROUNDS && !ret; r++) {
+		uint32_t seed = 0xc0de0000 + (e << 12) + (kind << 8) + r;
+
+		if (kind == TI_CPU_TO_DEVICE)
+			ti_cpu_fill(&b, seed, len);
+		else
+			ret = ti_transfer(ti, from, TI_OP_WRITE, brackets, seed,
+					  len, &wrong);
+		if (ret)
+			break;
+		if (kind == TI_DEVICE_TO_CPU)
+			wrong += ti_cpu_check(&b, seed, len);
+		else
+			ret = ti_transfer(ti, to, TI_OP_READ, brackets, seed,
+					  len, &wrong);
+	}
+	if (to)
+		ioctl(ti, TI_IOCTL_DETACH, &to);
+	if (from)
+		ioctl(ti, TI_IOCTL_DETACH, &from);
+	buf_free(&b);
+	return ret ? ret : (long long)wrong;
+}
+
+static void contrast(struct gadget *g, enum exporter e)
+{
+	/* What one bounced segment allows, as in the streams above. */
+	size_t len = max_len(g, e) < 256 << 10 ? max_len(g, e) : 256 << 10;
+	long long with, without;
+	unsigned int k;
+	int ti;
+
+	ti = open(TI_PATH, O_RDWR);
+	for (k = 0; k < NR_TI_KINDS; k++) {
+		if (ti < 0) {
+			ksft_test_result_skip("contrast %s %s: no %s\n",
+					      exporter_name[e], ti_kind_name[k],
+					      TI_PATH);
+			continue;
+		}
+		with = ti_stream(ti, e, k, true, len);
+		without = ti_stream(ti, e, k, false, len);
+		ksft_print_msg("DEMO contrast %s %s, %u x %zu B: with the brackets %lld bytes wrong, without them %lld\n",
+			       exporter_name[e], ti_kind_name[k], DEMO_ROUNDS,
+			       len, with, without);
+		ksft_test_result(with == 0,
+				 "contrast %s %s: with the brackets %s\n",
+				 exporter_name[e], ti_kind_name[k],
+				 with < 0 ? strerror(-with) :
+				 with ? "wrong data" : "every byte right");
+	}
+	if (ti >= 0)
+		close(ti);
+}
+
 int main(void)
 {
 	struct gadget g = { .ep0 = -1, .ep_in = -1, .ep_out = -1, .usb = -1 };
@@ -91,7 +278,7 @@ int main(void)
 	ksft_print_header();
 	if (read_file("/proc/cmdline", cmdline, sizeof(cmdline)) > 0)
 		g.swiotlb = strstr(cmdline, "swiotlb=force");
-	ksft_set_plan(2 * ARRAY_SIZE(exporters));
+	ksft_set_plan((2 + NR_TI_KINDS) * ARRAY_SIZE(exporters));
 
 	host = malloc(1 << 20);
 	if (!host)
@@ -115,6 +302,8 @@ int main(void)
 		stream(&g, exporters[i], true, len, host);
 		stream(&g, exporters[i], false, len, host);
 	}
+	for (i = 0; i < ARRAY_SIZE(exporters); i++)
+		contrast(&g, exporters[i]);
 
 	teardown_gadget(&g);
 	free(host);

@@ -13,13 +13,16 @@
 # seconds.
 #
 # Usage: scripts/build-kernel.sh [--arch ARCH] [--outdir DIR] [--no-debug]
-#                                [--config-only]
+#                                [--production] [--config-only]
 #   --arch ARCH    x86_64 (default, or $KERNEL_ARCH), arm64 or arm
 #   --outdir DIR   build directory (default $KERNEL_OUTDIR or
 #                  $BUILD/kernel-ARCH, $BUILD/kernel-ARCH-nodebug with
 #                  --no-debug)
 #   --no-debug     leave configs/common/debug.config out (no KASAN, lockdep,
-#                  kmemleak, DMA API debug), e.g. for benchmarks
+#                  kmemleak, DMA API debug)
+#   --production   --no-debug, and merge configs/common/production.config
+#                  last (no KUnit, no fault injection): the kernel of
+#                  "make bench", in $BUILD/kernel-ARCH-production
 #   --config-only  stop after the configuration step
 # Environment: TREE (the kernel tree, build/linux), KERNEL_OUTDIR,
 # KERNEL_CONFIGS (the directory of base.config and debug.config,
@@ -35,6 +38,7 @@ OUTDIR=${KERNEL_OUTDIR:-}
 CONFIGS=${KERNEL_CONFIGS:-$TOP/configs/common}
 ARCH=${KERNEL_ARCH:-x86_64}
 DEBUG=1
+PRODUCTION=0
 CONFIG_ONLY=0
 
 parse_args() {
@@ -43,6 +47,7 @@ parse_args() {
 		--arch) ARCH=${2:?--arch needs x86_64, arm64 or arm}; shift 2 ;;
 		--outdir) OUTDIR=${2:?--outdir needs a directory}; shift 2 ;;
 		--no-debug) DEBUG=0; shift ;;
+		--production) DEBUG=0; PRODUCTION=1; shift ;;
 		--config-only) CONFIG_ONLY=1; shift ;;
 		-h | --help) usage 0 ;;
 		*) warn "unknown argument: $1"; usage 1 >&2 ;;
@@ -56,7 +61,11 @@ parse_args() {
 	esac
 	if [ -z "$OUTDIR" ]; then
 		OUTDIR=$BUILD/kernel-$ARCH
-		[ "$DEBUG" = 1 ] || OUTDIR+=-nodebug
+		if [ "$PRODUCTION" = 1 ]; then
+			OUTDIR+=-production
+		elif [ "$DEBUG" = 0 ]; then
+			OUTDIR+=-nodebug
+		fi
 	fi
 	mkdir -p "$OUTDIR"
 	OUTDIR=$(cd "$OUTDIR" && pwd)
@@ -68,6 +77,9 @@ fragments() {
 	echo "$TOP/configs/$ARCH/platform.config"
 	if [ "$DEBUG" = 1 ]; then
 		echo "$CONFIGS/debug.config"
+	fi
+	if [ "$PRODUCTION" = 1 ]; then
+		echo "$TOP/configs/common/production.config"
 	fi
 }
 

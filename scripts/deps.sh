@@ -61,6 +61,8 @@ PACKAGES=(
 	# optional parts (llvm, gtk, libxml) off: it needs only build-essential
 	# (make, gcc, dpkg-dev) and pkg-config for its Makefile's probes.
 	pkg-config
+	# the plots of make bench (scripts/bench-plots.py)
+	gnuplot-nox
 )
 
 missing_packages() {
