@@ -52,31 +52,12 @@
 #include <linux/types.h>
 #include <linux/udmabuf.h>
 
-#define IMPORTER	"/sys/kernel/debug/dma_buf_test_importer"
+#include "test-importer.h"
+
+#define IMPORTER	DMA_BUF_TI_PATH
 #define ROUNDS		3
 #define MIN_RUN_NS	50000000.0
 #define MAX_ITERATIONS	1000000UL
-
-/* From drivers/dma-buf/dma-buf-test-importer.c (not a UAPI header). */
-#define DMA_BUF_TI_FROM_DEVICE		2
-#define DMA_BUF_TI_BENCH_MAP		1
-#define DMA_BUF_TI_BENCH_BRACKETS	2
-#define DMA_BUF_TI_BENCH_NO_SYNC	3
-#define DMA_BUF_TI_BENCH_IMPORTER_SYNC	4
-#define DMA_BUF_TI_BENCH_REQUIRE_COHERENT 5
-#define DMA_BUF_TI_BENCH_MEMCPY		6
-#define DMA_BUF_TI_BENCH_BRACKETS_ONLY	7
-
-struct dma_buf_ti_bench {
-	__s32 fd;
-	__u32 dir;
-	__u32 mode;
-	__u32 iterations;
-	__u64 length;
-	__u64 total_ns;
-};
-
-#define DMA_BUF_TI_IOCTL_BENCH	_IOWR('b', 0x43, struct dma_buf_ti_bench)
 
 static int alloc_udmabuf(size_t size)
 {

@@ -37,6 +37,8 @@
 
 #include <time.h>
 
+#include "../bench/test-importer.h"
+
 #define DEMO_ROUNDS	64
 
 static double now(void)
@@ -91,71 +93,26 @@ static void stream(struct gadget *g, enum exporter e, bool in, size_t len,
 			 "every byte right, one begin and one end per transfer");
 }
 
-/* The test importer's interface, from drivers/dma-buf/dma-buf-test-importer.c. */
-#define TI_PATH			"/sys/kernel/debug/dma_buf_test_importer"
-#define TI_TO_DEVICE		1
-#define TI_FROM_DEVICE		2
-#define TI_OP_WRITE		1
-#define TI_OP_READ		2
-#define TI_NO_BRACKETS		1
-
-struct ti_attach {
-	__s32 fd;
-	__u32 dir;
-	__u32 handle;
-	__u32 coherent;
-	__u32 nents;
-	__u32 needs_sync;
-	__u64 size;
-};
-
-struct ti_transfer {
-	__u32 handle;
-	__u32 op;
-	__u32 flags;
-	__u32 seed;
-	__u64 offset;
-	__u64 length;
-	__u64 mismatches;
-	__u64 first_mismatch;
-};
-
-#define TI_IOCTL_ATTACH		_IOWR('b', 0x40, struct ti_attach)
-#define TI_IOCTL_DETACH		_IOW('b', 0x41, __u32)
-#define TI_IOCTL_TRANSFER	_IOWR('b', 0x42, struct ti_transfer)
-
-/* Must match dma_buf_ti_pattern() in the test importer. */
-static uint8_t ti_pattern(uint32_t seed, uint64_t offset)
-{
-	uint32_t x = (uint32_t)offset ^ ((uint32_t)(offset >> 32) * 0x85ebca6bU) ^
-		     (seed * 0x9e3779b9U);
-
-	x ^= x >> 16;
-	x *= 0x7feb352dU;
-	x ^= x >> 15;
-	return x;
-}
-
 static int ti_attach(int ti, struct buf *b, __u32 dir, __u32 *handle)
 {
-	struct ti_attach at = { .fd = b->fd, .dir = dir };
+	struct dma_buf_ti_attach at = { .fd = b->fd, .dir = dir };
 
-	if (ioctl(ti, TI_IOCTL_ATTACH, &at))
+	if (ioctl(ti, DMA_BUF_TI_IOCTL_ATTACH, &at))
 		return -errno;
 	*handle = at.handle;
 	return 0;
 }
 
-/* The device reads (TI_OP_READ: the bytes that differ) or writes. */
+/* The device reads (DMA_BUF_TI_OP_READ: the bytes that differ) or writes. */
 static int ti_transfer(int ti, __u32 handle, __u32 op, bool brackets,
 		       uint32_t seed, size_t len, size_t *wrong)
 {
-	struct ti_transfer xfer = {
+	struct dma_buf_ti_transfer xfer = {
 		.handle = handle, .op = op, .seed = seed, .length = len,
-		.flags = brackets ? 0 : TI_NO_BRACKETS,
+		.flags = brackets ? 0 : DMA_BUF_TI_NO_BRACKETS,
 	};
 
-	if (ioctl(ti, TI_IOCTL_TRANSFER, &xfer))
+	if (ioctl(ti, DMA_BUF_TI_IOCTL_TRANSFER, &xfer))
 		return -errno;
 	*wrong += xfer.mismatches;
 	return 0;
@@ -168,7 +125,7 @@ static size_t ti_cpu_check(struct buf *b, uint32_t seed, size_t len)
 
 	cpu_sync(b, DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ);
 	for (i = 0; i < len; i++)
-		wrong += b->map[i] != ti_pattern(seed, i);
+		wrong += b->map[i] != dma_buf_ti_pattern(seed, i);
 	cpu_sync(b, DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ);
 	return wrong;
 }
@@ -179,7 +136,7 @@ static void ti_cpu_fill(struct buf *b, uint32_t seed, size_t len)
 
 	cpu_sync(b, DMA_BUF_SYNC_START | DMA_BUF_SYNC_WRITE);
 	for (i = 0; i < len; i++)
-		b->map[i] = ti_pattern(seed, i);
+		b->map[i] = dma_buf_ti_pattern(seed, i);
 	cpu_sync(b, DMA_BUF_SYNC_END | DMA_BUF_SYNC_WRITE);
 }
 
@@ -208,29 +165,29 @@ static long long ti_stream(int ti, enum exporter e, enum ti_kind kind,
 	if (ret)
 		return ret;
 	if (kind != TI_DEVICE_TO_CPU)
-		ret = ti_attach(ti, &b, TI_TO_DEVICE, &to);
+		ret = ti_attach(ti, &b, DMA_BUF_TI_TO_DEVICE, &to);
 	if (!ret && kind != TI_CPU_TO_DEVICE)
-		ret = ti_attach(ti, &b, TI_FROM_DEVICE, &from);
+		ret = ti_attach(ti, &b, DMA_BUF_TI_FROM_DEVICE, &from);
 	for (r = 0; r < DEMO_ROUNDS && !ret; r++) {
 		uint32_t seed = 0xc0de0000 + (e << 12) + (kind << 8) + r;
 
 		if (kind == TI_CPU_TO_DEVICE)
 			ti_cpu_fill(&b, seed, len);
 		else
-			ret = ti_transfer(ti, from, TI_OP_WRITE, brackets, seed,
+			ret = ti_transfer(ti, from, DMA_BUF_TI_OP_WRITE, brackets, seed,
 					  len, &wrong);
 		if (ret)
 			break;
 		if (kind == TI_DEVICE_TO_CPU)
 			wrong += ti_cpu_check(&b, seed, len);
 		else
-			ret = ti_transfer(ti, to, TI_OP_READ, brackets, seed,
+			ret = ti_transfer(ti, to, DMA_BUF_TI_OP_READ, brackets, seed,
 					  len, &wrong);
 	}
 	if (to)
-		ioctl(ti, TI_IOCTL_DETACH, &to);
+		ioctl(ti, DMA_BUF_TI_IOCTL_DETACH, &to);
 	if (from)
-		ioctl(ti, TI_IOCTL_DETACH, &from);
+		ioctl(ti, DMA_BUF_TI_IOCTL_DETACH, &from);
 	buf_free(&b);
 	return ret ? ret : (long long)wrong;
 }
@@ -243,12 +200,12 @@ static void contrast(struct gadget *g, enum exporter e)
 	unsigned int k;
 	int ti;
 
-	ti = open(TI_PATH, O_RDWR);
+	ti = open(DMA_BUF_TI_PATH, O_RDWR);
 	for (k = 0; k < NR_TI_KINDS; k++) {
 		if (ti < 0) {
 			ksft_test_result_skip("contrast %s %s: no %s\n",
 					      exporter_name[e], ti_kind_name[k],
-					      TI_PATH);
+					      DMA_BUF_TI_PATH);
 			continue;
 		}
 		with = ti_stream(ti, e, k, true, len);

@@ -238,8 +238,8 @@ build_helpers() {
 build_demos() {
 	local src=$SELFTESTS/drivers/usb/functionfs/dmabuf.c out
 	out=$WORK/tests/dmabuf-bench
-	if newer_than "$out" "$TOP/bench/dmabuf-bench.c" "$KOUT/usr/include" \
-		"$0"; then
+	if newer_than "$out" "$TOP/bench/dmabuf-bench.c" \
+		"$TOP/bench/test-importer.h" "$KOUT/usr/include" "$0"; then
 		log "   CC dmabuf-bench <- bench/dmabuf-bench.c"
 		"$CC" "${CFLAGS[@]}" -isystem "$KOUT/usr/include" -o "$out" \
 			"$TOP/bench/dmabuf-bench.c" || {
@@ -276,8 +276,8 @@ build_demos() {
 		}
 	fi
 	out=$WORK/tests/ffs-demo
-	if newer_than "$out" "$TOP/demo/ffs-demo.c" "$src" "$KOUT/usr/include" \
-		"$0"; then
+	if newer_than "$out" "$TOP/demo/ffs-demo.c" "$TOP/bench/test-importer.h" \
+		"$src" "$KOUT/usr/include" "$0"; then
 		log "   CC ffs-demo <- demo/ffs-demo.c"
 		"$CC" "${CFLAGS[@]}" -isystem "$KOUT/usr/include" \
 			-I"$(dirname "$src")" -o "$out" "$TOP/demo/ffs-demo.c" || {
