@@ -6,7 +6,7 @@
  * It reuses the gadget, host and buffer code of the series' FunctionFS
  * selftest (tools/testing/selftests/drivers/usb/functionfs/dmabuf.c), which
  * it includes. For each transfer size from 64 KiB to 16 MiB and each
- * direction, it moves 64 MiB each way, ROUNDS times, the two ways
+ * direction, it moves 64 MiB each way, BENCH_ROUNDS times, the two ways
  * interleaved:
  *
  *   dmabuf  one udmabuf buffer kept attached, FUNCTIONFS_DMABUF_TRANSFER,
@@ -17,10 +17,11 @@
  *
  * The host side is the same for both (usbfs bulk transfers of 256 KiB).
  * It prints MiB/s and the CPU time the whole machine spent per GiB moved
- * (busy time from /proc/stat: gadget, host and dummy_hcd together), the
- * median of the rounds, and the spread of the CPU figures ((max - min) /
- * median), which the guest's coarse tick makes the noisiest. The data of
- * one transfer of each size is checked before the timed ones.
+ * (gadget, host and dummy_hcd together: the host's CPU time of qemu where
+ * the guest can ask for it, else the guest's busy time from /proc/stat, see
+ * bench.h), the median of the rounds, and the spread of the CPU figures
+ * ((max - min) / median). The data of one transfer of each size is checked
+ * before the timed ones.
  */
 #define main ffs_selftest_main
 #include "dmabuf.c"
@@ -30,25 +31,6 @@
 #include "bench.h"
 
 #define TOTAL		(64 << 20)
-#define ROUNDS		3
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* The median of @n values (sorted in place), and their spread. */
-static double median(double *v, unsigned int n, double *spread)
-{
-	double m;
-
-	qsort(v, n, sizeof(*v), cmp_double);
-	m = v[n / 2];
-	*spread = m > 0 ? (v[n - 1] - v[0]) / m : 0;
-	return m;
-}
 
 struct rw_job {
 	int ep;
@@ -145,8 +127,11 @@ int main(void)
 				   strerror(-ret));
 	}
 
-	ksft_print_msg("THROUGHPUT swiotlb=force: %s, %ld CPUs\n",
-		       g.swiotlb ? "yes" : "no", sysconf(_SC_NPROCESSORS_ONLN));
+	ksft_print_msg("THROUGHPUT swiotlb=force: %s\n",
+		       g.swiotlb ? "yes" : "no");
+	cpu_busy();
+	ksft_print_msg("THROUGHPUT %ld CPUs, CPU time from %s\n",
+		       sysconf(_SC_NPROCESSORS_ONLN), cpu_source());
 	if (g.swiotlb)
 		ksft_print_msg("THROUGHPUT (up to 256 KiB: f_fs read()/write() cannot map longer segments under swiotlb=force)\n");
 	ksft_print_msg("THROUGHPUT %-3s %9s %12s %12s %14s %14s %7s %7s\n", "dir",
@@ -168,8 +153,8 @@ int main(void)
 			continue;
 		for (d = 0; d < 2 && !ret; d++) {
 			bool in = !d;
-			double rw_mbs[ROUNDS], rw_cpu[ROUNDS];
-			double db_mbs[ROUNDS], db_cpu[ROUNDS];
+			double rw_mbs[BENCH_ROUNDS], rw_cpu[BENCH_ROUNDS];
+			double db_mbs[BENCH_ROUNDS], db_cpu[BENCH_ROUNDS];
 			double t, c, gib, sp_rw, sp_db, unused;
 			double rw, db, rwc, dbc;
 			size_t stale = 0;
@@ -192,7 +177,7 @@ int main(void)
 				ret = -EIO;
 
 			gib = (double)len * count / (1 << 30);
-			for (r = 0; r < ROUNDS && !ret; r++) {
+			for (r = 0; r < BENCH_ROUNDS && !ret; r++) {
 				t = now();
 				c = cpu_busy();
 				ret = run_rw(&g, in, len, count, gbuf, host);
@@ -211,10 +196,10 @@ int main(void)
 			buf_free(&b);
 			if (ret)
 				break;
-			rw = median(rw_mbs, ROUNDS, &unused);
-			db = median(db_mbs, ROUNDS, &unused);
-			rwc = median(rw_cpu, ROUNDS, &sp_rw);
-			dbc = median(db_cpu, ROUNDS, &sp_db);
+			rw = median(rw_mbs, BENCH_ROUNDS, &unused);
+			db = median(db_mbs, BENCH_ROUNDS, &unused);
+			rwc = median(rw_cpu, BENCH_ROUNDS, &sp_rw);
+			dbc = median(db_cpu, BENCH_ROUNDS, &sp_db);
 			ksft_print_msg("THROUGHPUT %-3s %9zu %12.1f %12.1f %14.2f %14.2f %6.0f%% %6.0f%%\n",
 				       in ? "IN" : "OUT", len, rw, db, rwc, dbc,
 				       100 * sp_rw, 100 * sp_db);

@@ -35,6 +35,9 @@
 #   --initramfs FILE   default $BUILD/initramfs.cpio.gz (initramfs-arm64 on
 #                      arm64)
 #   --verbose          copy the console to stdout while it runs
+#   --host-cpu         give the guest a ttyS1 on which scripts/host-cpu.py
+#                      answers with the host CPU time of qemu (x86_64; the
+#                      benchmarks' CPU figures; or BOOT_HOST_CPU=1)
 #   --check-log FILE   do not boot: judge FILE as if it were the console log
 # KVM is used only with DMABUF_ACCESS_KVM=1 (it does not work on the build
 # machines); otherwise qemu runs with -accel tcg.
@@ -58,6 +61,7 @@ MEMORY=3G
 KERNEL=
 INITRD=${INITRAMFS:-}
 VERBOSE=0
+HOST_CPU=${BOOT_HOST_CPU:-0}
 CHECK_LOG=
 
 # Kernel messages that mean something went wrong, as extended regexps.
@@ -90,6 +94,7 @@ parse_args() {
 		--kernel) KERNEL=${2:?}; shift 2 ;;
 		--initramfs) INITRD=${2:?}; shift 2 ;;
 		--verbose) VERBOSE=1; shift ;;
+		--host-cpu) HOST_CPU=1; shift ;;
 		--check-log) CHECK_LOG=${2:?}; shift 2 ;;
 		-h | --help) usage 0 ;;
 		*) warn "unknown argument: $1"; usage 1 >&2 ;;
@@ -150,10 +155,27 @@ run_qemu() {
 		-m "$MEMORY" -smp 2 -no-reboot -display none -monitor none
 		-serial stdio -kernel "$KERNEL" -initrd "$INITRD"
 		-append "$cmdline")
+	# --host-cpu: the guest's ttyS1 asks scripts/host-cpu.py for the host
+	# CPU time of this qemu (bench/bench.h). The socket lives in /tmp: a
+	# UNIX socket's path has at most 107 bytes.
+	local sockdir='' helper=''
+	if [ "$HOST_CPU" = 1 ] && [ "$ARCH" = x86_64 ]; then
+		sockdir=$(mktemp -d /tmp/dmabuf-access-cpu.XXXXXX)
+		qemu+=(-chardev "socket,id=hostcpu,path=$sockdir/s,server=on,wait=off"
+			-serial chardev:hostcpu)
+		python3 "$TOP/scripts/host-cpu.py" "$sockdir/s" \
+			>"$OUT/host-cpu.log" 2>&1 &
+		helper=$!
+	fi
 	if [ "$VERBOSE" = 1 ]; then
 		"${qemu[@]}" </dev/null 2>&1 | tee "$OUT/console.log" || qemu_rc=$?
 	else
 		"${qemu[@]}" </dev/null >"$OUT/console.log" 2>&1 || qemu_rc=$?
+	fi
+	if [ -n "$helper" ]; then
+		kill "$helper" 2>/dev/null || true
+		wait "$helper" 2>/dev/null || true
+		rm -rf "$sockdir"
 	fi
 	if [ "$qemu_rc" = 124 ]; then
 		warn "qemu killed after $TIMEOUT s"
