@@ -12,12 +12,17 @@
  *           IIO DMA buffer, copied to userspace);
  *   dmabuf  two udmabuf buffers kept attached, one filled while the other
  *           is waited for (IIO_BUFFER_DMABUF_ENQUEUE, poll() on the
- *           DMA-BUF), no CPU access to the data.
+ *           DMA-BUF), no CPU access to the data: the depth of read()'s
+ *           two blocks;
+ *   dmabuf4 the same with four buffers, three queued while one is waited
+ *           for: a depth that read() cannot have (the IIO DMA buffer's
+ *           read() path has two blocks), which an application of the
+ *           DMA-BUF interface chooses.
  *
- * It prints MiB/s and the CPU time of the whole guest per GiB. The
- * emulated device computes its pattern byte by byte, which costs far more
- * than the copy read() adds: the figures show what the copy adds on top of
- * that, not what a real device would reach.
+ * It prints MiB/s and the CPU time of the whole machine per GiB (see
+ * bench.h), the median of BENCH_ROUNDS runs of each, and the spread of
+ * the CPU figures. The emulated device writes its pattern a 64-bit word at a time
+ * (one multiplication per word), cheaper than the copy that read() adds.
  */
 #define main iio_selftest_main
 #include "dmabuf.c"
@@ -53,22 +58,29 @@ static int run_read(struct iio *in, size_t len, uint8_t *data)
 	return ret;
 }
 
+/* The most DMA-BUFs the dmabuf runs keep queued. */
+#define NBUF		4
+
 /*
- * TOTAL bytes in @len blocks through two buffers, one filled while the
- * other is waited for, as read() has two blocks; 0 or -errno.
+ * TOTAL bytes in @len blocks through @nbuf buffers: all but one queued
+ * while the oldest is waited for (with two, one filled while the other is
+ * waited for, as read() has two blocks); 0 or -errno.
  */
-static int run_dmabuf(struct iio *in, struct buf *b, size_t len)
+static int run_dmabuf(struct iio *in, struct buf *b, unsigned int nbuf,
+		      size_t len)
 {
 	unsigned int i, n = TOTAL / len;
 	int ret;
 
 	ret = iio_enable(in, true);
-	ret = ret ?: iio_enqueue(in, b[0].fd, len, 0);
-	for (i = 1; i < n && !ret; i++) {
-		ret = iio_enqueue(in, b[i % 2].fd, len, 0);
-		ret = ret ?: wait_fences(&b[(i - 1) % 2], POLLIN);
+	for (i = 0; i < nbuf - 1 && !ret; i++)
+		ret = iio_enqueue(in, b[i].fd, len, 0);
+	for (i = nbuf - 1; i < n && !ret; i++) {
+		ret = iio_enqueue(in, b[i % nbuf].fd, len, 0);
+		ret = ret ?: wait_fences(&b[(i + 1) % nbuf], POLLIN);
 	}
-	ret = ret ?: wait_fences(&b[(n - 1) % 2], POLLIN);
+	for (i = n; i < n + nbuf - 1 && !ret; i++)
+		ret = wait_fences(&b[(i + 1) % nbuf], POLLIN);
 	iio_enable(in, false);
 	return ret;
 }
@@ -78,11 +90,14 @@ int main(void)
 	static const size_t sizes[] = {
 		64 << 10, 256 << 10, 1 << 20, 4 << 20, 16 << 20,
 	};
-	double rd_t[5], rd_c[5], db_t[5], db_c[5];
+	double rd_t[5][BENCH_ROUNDS], rd_c[5][BENCH_ROUNDS];
+	double db_t[5][BENCH_ROUNDS], db_c[5][BENCH_ROUNDS];
+	double d4_t[5][BENCH_ROUNDS], d4_c[5][BENCH_ROUNDS];
+	const double gib = (double)TOTAL / (1 << 30);
 	char cmdline[4096];
+	unsigned int s, r;
 	struct iio in;
 	uint8_t *data;
-	unsigned int s;
 	int ret;
 
 	ksft_print_header();
@@ -98,63 +113,82 @@ int main(void)
 	if (ret || !data)
 		ksft_exit_fail_msg("input buffer: %s\n", strerror(-ret));
 
-	ksft_print_msg("IIOTHROUGHPUT %9s %12s %12s %14s %14s\n", "size",
-		       "read MiB/s", "dmabuf MiB/s", "read CPU s/GiB",
-		       "dmabuf CPU s/GiB");
+	cpu_busy();
+	ksft_print_msg("IIOTHROUGHPUT %ld CPUs, CPU time from %s\n",
+		       sysconf(_SC_NPROCESSORS_ONLN), cpu_source());
+	ksft_print_msg("IIOTHROUGHPUT %9s %12s %12s %14s %14s %7s %7s %13s %13s\n",
+		       "size", "read MiB/s", "dmabuf MiB/s", "read CPU s/GiB",
+		       "dmabuf CPU s/GiB", "rd +-", "db +-", "dmabuf4 MiB/s",
+		       "dmabuf4 CPU");
 	/* All read() runs first: attaching a DMA-BUF turns read() off. */
 	for (s = 0; s < ARRAY_SIZE(sizes) && !ret; s++) {
-		double t = now(), c = cpu_busy();
-
 		if (sizes[s] > max_len(UDMABUF))
 			continue;
-		ret = run_read(&in, sizes[s], data);
-		rd_t[s] = now() - t;
-		rd_c[s] = cpu_busy() - c;
+		for (r = 0; r < BENCH_ROUNDS && !ret; r++) {
+			double t = now(), c = cpu_busy();
+
+			ret = run_read(&in, sizes[s], data);
+			rd_t[s][r] = TOTAL / (double)(1 << 20) / (now() - t);
+			rd_c[s][r] = (cpu_busy() - c) / gib;
+		}
 	}
 	for (s = 0; s < ARRAY_SIZE(sizes) && !ret; s++) {
 		size_t len = sizes[s], stale = 0;
-		double t, c;
-		struct buf b[2];
+		struct buf b[NBUF];
+		unsigned int i, nb;
 
 		if (len > max_len(UDMABUF))
 			continue;
-		ret = buf_alloc(&b[0], UDMABUF, len);
-		if (ret)
-			break;
-		ret = buf_alloc(&b[1], UDMABUF, len);
-		if (ret) {
-			buf_free(&b[0]);
-			break;
+		for (nb = 0; nb < NBUF && !ret; nb++) {
+			ret = buf_alloc(&b[nb], UDMABUF, len);
+			if (ret)
+				break;
+			ret = iio_attach(&in, b[nb].fd);
+			if (ret) {
+				buf_free(&b[nb]);
+				break;
+			}
 		}
-		ret = iio_attach(&in, b[0].fd);
-		ret = ret ?: iio_attach(&in, b[1].fd);
 		/* One checked block in each first. */
 		ret = ret ?: iio_enable(&in, true);
-		ret = ret ?: round_in(&in, &b[0], len, true, s, &stale);
-		ret = ret ?: round_in(&in, &b[1], len, true, s + 1, &stale);
+		for (i = 0; i < nb && !ret; i++)
+			ret = round_in(&in, &b[i], len, true, s + i, &stale);
 		iio_enable(&in, false);
 		if (!ret && stale)
 			ret = -EIO;
 
-		t = now();
-		c = cpu_busy();
-		ret = ret ?: run_dmabuf(&in, b, len);
-		db_t[s] = now() - t;
-		db_c[s] = cpu_busy() - c;
+		for (r = 0; r < BENCH_ROUNDS && !ret; r++) {
+			double t = now(), c = cpu_busy();
 
-		iio_detach(&in, b[0].fd);
-		iio_detach(&in, b[1].fd);
-		buf_free(&b[0]);
-		buf_free(&b[1]);
+			ret = run_dmabuf(&in, b, 2, len);
+			db_t[s][r] = TOTAL / (double)(1 << 20) / (now() - t);
+			db_c[s][r] = (cpu_busy() - c) / gib;
+			t = now();
+			c = cpu_busy();
+			ret = ret ?: run_dmabuf(&in, b, NBUF, len);
+			d4_t[s][r] = TOTAL / (double)(1 << 20) / (now() - t);
+			d4_c[s][r] = (cpu_busy() - c) / gib;
+		}
+
+		for (i = 0; i < nb; i++) {
+			iio_detach(&in, b[i].fd);
+			buf_free(&b[i]);
+		}
 	}
 	for (s = 0; s < ARRAY_SIZE(sizes) && !ret; s++) {
+		double sp_rd, sp_db, unused, rd, db, d4, rdc, dbc, d4c;
+
 		if (sizes[s] > max_len(UDMABUF))
 			continue;
-		ksft_print_msg("IIOTHROUGHPUT %9zu %12.1f %12.1f %14.2f %14.2f\n",
-			       sizes[s], TOTAL / (double)(1 << 20) / rd_t[s],
-			       TOTAL / (double)(1 << 20) / db_t[s],
-			       rd_c[s] / ((double)TOTAL / (1 << 30)),
-			       db_c[s] / ((double)TOTAL / (1 << 30)));
+		rd = median(rd_t[s], BENCH_ROUNDS, &unused);
+		db = median(db_t[s], BENCH_ROUNDS, &unused);
+		d4 = median(d4_t[s], BENCH_ROUNDS, &unused);
+		rdc = median(rd_c[s], BENCH_ROUNDS, &sp_rd);
+		dbc = median(db_c[s], BENCH_ROUNDS, &sp_db);
+		d4c = median(d4_c[s], BENCH_ROUNDS, &unused);
+		ksft_print_msg("IIOTHROUGHPUT %9zu %12.1f %12.1f %14.2f %14.2f %6.0f%% %6.0f%% %13.1f %13.2f\n",
+			       sizes[s], rd, db, rdc, dbc, 100 * sp_rd,
+			       100 * sp_db, d4, d4c);
 	}
 	ksft_test_result(!ret, "iio throughput: %s\n",
 			 ret ? strerror(-ret) : "every size measured");

@@ -11,7 +11,8 @@ writes to OUTDIR:
                  exporter (buffer size = transfer size)
   ffs-NAME.svg   FunctionFS: MiB/s and CPU seconds per GiB against size,
                  read()/write() and DMA-BUF, IN and OUT
-  iio-NAME.svg   IIO: the same, read() against DMA-BUF blocks
+  iio-NAME.svg   IIO: the same, read() against DMA-BUF blocks (2 and 4
+                 buffers queued)
 with the data files (.dat) and gnuplot scripts (.gp) next to them. A boot
 without a table gets no plot of it. Prints the files written.
 """
@@ -96,16 +97,20 @@ def plot_throughput(outdir, kind, name, title, rows):
         labels = ("read()/write()", "DMA-BUF")
     else:
         groups = [None]
-        labels = ("read()", "DMA-BUF")
+        labels = ("read()", "DMA-BUF, 2 buffers")
     with open(dat, "w") as f:
         for g in groups:
-            f.write("# %s: size copy-MiB/s dmabuf-MiB/s copy-CPU dmabuf-CPU\n" % (g or "all"))
+            f.write("# %s: size copy-MiB/s dmabuf-MiB/s copy-CPU dmabuf-CPU%s\n"
+                    % (g or "all", "" if g else " dmabuf4-MiB/s dmabuf4-CPU"))
             for r in rows:
                 if g and r[0] != g:
                     continue
                 vals = r[1:6] if g else r[0:5]
                 if len(vals) < 5 or number(vals[0]) is None:
                     continue
+                if not g:
+                    # IIO: the four-buffer DMA-BUF run, columns 8 and 9.
+                    vals += r[7:9] if len(r) >= 9 else ["NaN", "NaN"]
                 f.write(" ".join(vals) + "\n")
             f.write("\n\n")
     script = COMMON % (1100, 520, base)
@@ -121,6 +126,9 @@ def plot_throughput(outdir, kind, name, title, rows):
                          % (base + ".dat", i, c1, labels[0], suffix))
             plots.append("'%s' index %d using 1:%d with linespoints title '%s%s'"
                          % (base + ".dat", i, c2, labels[1], suffix))
+            if not g:
+                plots.append("'%s' index %d using 1:%d with linespoints title '%s'"
+                             % (base + ".dat", i, c1 + 4, "DMA-BUF, 4 buffers"))
         script += "plot " + ", \\\n     ".join(plots) + "\n"
     script += "unset multiplot\n"
     return gnuplot(outdir, base, script)
