@@ -5,6 +5,9 @@
 # in scripts/ that can also be run on its own. `make help` lists them.
 
 include configs/base
+ifneq ($(BASE),)
+include configs/base-$(BASE)
+endif
 
 SHELL := /bin/bash
 S := scripts

@@ -14,7 +14,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 if ! "$TOP/scripts/export.sh" "$tmp" >/dev/null 2>&1; then
-	[ "$quiet" = 1 ] || log "cannot export build/linux"
+	[ "$quiet" = 1 ] || log "cannot export ${TREE#"$TOP"/}"
 	exit 1
 fi
 same=1
@@ -32,8 +32,8 @@ while read -r s; do
 	done
 done < <(series_names)
 if [ "$same" = 1 ]; then
-	[ "$quiet" = 1 ] || log "patches/ is the export of build/linux"
+	[ "$quiet" = 1 ] || log "${PATCHES#"$TOP"/}/ is the export of ${TREE#"$TOP"/}"
 	exit 0
 fi
-[ "$quiet" = 1 ] || log "patches/ and build/linux disagree (above)"
+[ "$quiet" = 1 ] || log "${PATCHES#"$TOP"/}/ and ${TREE#"$TOP"/} disagree (above)"
 exit 1

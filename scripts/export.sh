@@ -23,7 +23,7 @@ out=${1:-$PATCHES}
 version=$(tree_base_version)
 
 [ -d "$TREE/.git" ] || die "no tree: run 'make tree'"
-[ -n "$version" ] || die "build/linux has no base tag"
+[ -n "$version" ] || die "${TREE#"$TOP"/} has no base tag"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -36,7 +36,7 @@ export_series() {
 	[ -f "$cover" ] || die "$cover missing"
 	range=$(series_range "$name")
 	count=$(git -C "$TREE" rev-list --count "$range")
-	[ "$count" -gt 0 ] || die "series $name ($range) has no commits in build/linux"
+	[ "$count" -gt 0 ] || die "series $name ($range) has no commits in ${TREE#"$TOP"/}"
 
 	# The description of the branch the range ends at is what
 	# format-patch turns into the cover letter.
@@ -55,7 +55,7 @@ export_series() {
 		-c user.name="$PROJECT_NAME" -c user.email="$PROJECT_EMAIL" \
 		format-patch -q --no-signature --zero-commit --cover-letter \
 		--cover-from-description=subject --no-base --start-number=1 \
-		--subject-prefix=PATCH --stat=72 --summary -o "$tmp/out" \
+		--subject-prefix="$SUBJECT_PREFIX" --stat=72 --summary -o "$tmp/out" \
 		"$range"
 	git -C "$TREE" config --unset "branch.${range#*..}.description"
 	grep -q '^\*\*\* SUBJECT HERE' "$tmp/out/0000-cover-letter.patch" &&

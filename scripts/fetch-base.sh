@@ -203,4 +203,4 @@ dpkg-deb --fsys-tarfile "$deb" |
 	tar -xJ -C "$BUILD/base/src" --strip-components=1
 [ -f "$BUILD/base/src/Makefile" ] || die "no kernel tree in $deb"
 echo "$version" >"$BUILD/base/version"
-log "base $BASE_PKG $version ($suite) extracted to build/base/src"
+log "base $BASE_PKG $version ($suite) extracted to ${BUILD#"$TOP"/}/base/src"

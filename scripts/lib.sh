@@ -6,7 +6,15 @@
 # finds it through $TOP.
 
 TOP=${TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
-BUILD=${BUILD:-$TOP/build}
+# BASE=6.12 (make BASE=6.12 TARGET): the 6.12 LTS backport, with its own
+# base (configs/base-6.12), series (backport/6.12) and build folder
+# (build/6.12). Unset: the main base (configs/base), patches/ and build/.
+BASE=${BASE:-}
+case $BASE in
+'' | [0-9]*.[0-9]*) ;;
+*) echo "BASE=$BASE: a kernel version such as 6.12, or unset" >&2; exit 1 ;;
+esac
+BUILD=${BUILD:-$TOP/build${BASE:+/$BASE}}
 TREE=${TREE:-$BUILD/linux}
 # The tag on the pristine base commit in $TREE.
 BASE_TAG=${BASE_TAG:-base}
@@ -79,6 +87,13 @@ base_version() {
 
 # shellcheck source=configs/base
 . "$TOP/configs/base"
+# The subject prefix of the exported patches (configs/base-6.12: PATCH 6.12).
+SUBJECT_PREFIX=PATCH
+if [ -n "$BASE" ]; then
+	[ -f "$TOP/configs/base-$BASE" ] || die "BASE=$BASE: no configs/base-$BASE"
+	# shellcheck source=/dev/null
+	. "$TOP/configs/base-$BASE"
+fi
 
 # The Debian version recorded in the base tag of $TREE, if there is one.
 tree_base_version() {
@@ -181,7 +196,11 @@ vm_run() {
 # them sit in that order on master, and a branch series/NAME points at the
 # last commit of every series but the last (rebase.updateRefs keeps them
 # there through 'git rebase -i').
-PATCHES=${PATCHES:-$TOP/patches}
+if [ -n "$BASE" ]; then
+	PATCHES=${PATCHES:-$TOP/backport/$BASE}
+else
+	PATCHES=${PATCHES:-$TOP/patches}
+fi
 SERIES_LIST=$PATCHES/series
 
 # series_names: the series, in order.
