@@ -128,7 +128,7 @@ def plot_throughput(outdir, kind, name, title, rows):
                          % (base + ".dat", i, c2, labels[1], suffix))
             if not g:
                 plots.append("'%s' index %d using 1:%d with linespoints title '%s'"
-                             % (base + ".dat", i, c1 + 4, "DMA-BUF, 4 buffers"))
+                             % (base + ".dat", i, 6 + col, "DMA-BUF, 4 buffers"))
         script += "plot " + ", \\\n     ".join(plots) + "\n"
     script += "unset multiplot\n"
     return gnuplot(outdir, base, script)
