@@ -151,7 +151,8 @@ def main():
         ffs = [r for r in tagged(log, "THROUGHPUT") if r and r[0] in ("IN", "OUT")]
         if ffs:
             print(plot_throughput(outdir, "ffs", name, title, ffs))
-        iio = [r for r in tagged(log, "IIOTHROUGHPUT") if r and number(r[0])]
+        iio = [r for r in tagged(log, "IIOTHROUGHPUT")
+               if len(r) > 1 and number(r[0]) is not None and number(r[1]) is not None]
         if iio:
             print(plot_throughput(outdir, "iio", name, title, iio))
 
