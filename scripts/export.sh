@@ -73,5 +73,5 @@ while read -r name; do
 	total=$((total + n))
 	[ "$out" = "$PATCHES" ] && log "exported $name: $n patches and the cover letter"
 done < <(series_names)
-[ "$out" = "$PATCHES" ] && log "exported $total patches in $(series_names | wc -l) series to patches/"
+[ "$out" = "$PATCHES" ] && log "exported $total patches in $(series_names | wc -l) series to ${PATCHES#"$TOP"/}/"
 exit 0

@@ -174,7 +174,7 @@ mkdir -p "$BUILD/base"
 echo "$suite" >"$BUILD/base/suite"
 if [ "$(tree_base_version)" = "$version" ]; then
 	echo "$version" >"$BUILD/base/version"
-	log "build/linux is based on $version already"
+	log "${TREE#"$TOP"/} is based on $version already"
 	exit 0
 fi
 if [ "$(base_version)" = "$version" ] && [ -f "$BUILD/base/src/Makefile" ]; then

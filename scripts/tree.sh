@@ -65,12 +65,12 @@ if [ "$(tree_base_version)" != "$version" ]; then
 	make_baseline "$version"
 	apply_series
 elif "$TOP/scripts/check-export.sh" --quiet; then
-	log "build/linux already carries patches/ on $BASE_PKG $version"
+	log "${TREE#"$TOP"/} already carries ${PATCHES#"$TOP"/}/ on $BASE_PKG $version"
 elif [ "$FORCE" = 1 ] || untouched_since_apply ||
 	[ "$(git -C "$TREE" rev-list --count "$BASE_TAG"..HEAD)" = 0 ]; then
 	apply_series
 else
-	die "build/linux has commits that are not in patches/: 'make export' them, or 'make tree FORCE=1' to drop them"
+	die "${TREE#"$TOP"/} has commits that are not in ${PATCHES#"$TOP"/}/: 'make export' them, or 'make tree FORCE=1' to drop them"
 fi
 git -C "$TREE" config user.name "$PROJECT_NAME"
 git -C "$TREE" config user.email "$PROJECT_EMAIL"
