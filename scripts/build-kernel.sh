@@ -27,7 +27,7 @@
 # Environment: TREE (the kernel tree, build/linux), KERNEL_OUTDIR,
 # KERNEL_CONFIGS (the directory of base.config and debug.config,
 # configs/common; repro.sh passes a copy without the options the base
-# lacks).
+# lacks, and BASE=6.12 makes one in build/6.12/configs).
 
 set -euo pipefail
 
@@ -36,6 +36,11 @@ set -euo pipefail
 
 OUTDIR=${KERNEL_OUTDIR:-}
 CONFIGS=${KERNEL_CONFIGS:-$TOP/configs/common}
+# BASE=6.12: the fragments without what that base does not define.
+if [ -z "${KERNEL_CONFIGS:-}" ] && [ -n "$BASE" ]; then
+	CONFIGS=$BUILD/configs
+	configs_for_tree "$TREE" "$CONFIGS" >&2
+fi
 ARCH=${KERNEL_ARCH:-x86_64}
 DEBUG=1
 PRODUCTION=0

@@ -139,6 +139,42 @@ test_kernel_config() {
 	echo "$TEST_KERNEL_CONFIG"
 }
 
+# configs_for_tree SRC DIR: configs/common/base.config and debug.config
+# copied to DIR without the symbols that the kernel tree SRC does not
+# define, each line left out kept as a comment that says so (a base older
+# than the series, such as the 6.12 backport's or the reproducer trees',
+# lacks the options of the feature series). A copy whose content does not
+# change keeps its time stamp, and build-kernel.sh its .config. Prints the
+# lines left out.
+configs_for_tree() {
+	local src=$1 dir=$2 f syms
+	mkdir -p "$dir"
+	syms=$dir/symbols
+	git -C "$src" grep -h -E '^[[:space:]]*(menu)?config [A-Za-z0-9_]+' -- '*Kconfig*' |
+		awk '{ print "CONFIG_" $2 }' | sort -u >"$syms"
+	for f in base.config debug.config; do
+		awk 'FNR == NR { have[$0] = 1; next }
+		{
+			sym = ""
+			if (match($0, /^CONFIG_[A-Za-z0-9_]+=/))
+				sym = substr($0, 1, RLENGTH - 1)
+			else if (match($0, /^# CONFIG_[A-Za-z0-9_]+ is not set/))
+				sym = $2
+			if (sym != "" && !(sym in have)) {
+				print "# left out, the base lacks it: " $0
+				next
+			}
+			print
+		}' "$syms" "$TOP/configs/common/$f" >"$dir/$f.new"
+		if cmp -s "$dir/$f.new" "$dir/$f"; then
+			rm "$dir/$f.new"
+		else
+			mv "$dir/$f.new" "$dir/$f"
+		fi
+	done
+	grep -h '^# left out' "$dir/"*.config | sed 's/^/  /' || true
+}
+
 # private_apt DIR [ARCH]: a private apt configuration in DIR (apt.conf, etc/,
 # lists, cache, an empty status), for the Debian architecture ARCH (the
 # machine's by default), so that apt-get and apt-cache with
@@ -276,7 +312,9 @@ am_series() {
 	am_patches "$1" "${patches[@]}"
 }
 
-# fix_series: the series that must apply alone on the base (all but the last).
+# fix_series: the series that must apply alone on the base, the fix series
+# (NAME-fixes): all but the feature series in patches/, all of them in
+# backport/6.12, which has no feature series yet.
 fix_series() {
-	series_names | sed '$d'
+	series_names | grep -- '-fixes$' || true
 }

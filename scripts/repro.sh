@@ -114,38 +114,8 @@ make_tree() {
 	git -C "$SRC" branch -f "repro/$name" HEAD
 }
 
-# The test kernel's fragments without the symbols the tree does not define.
-filter_configs() {
-	local f syms=$WORK/symbols
-	mkdir -p "$WORK/configs"
-	git -C "$SRC" grep -h -E '^[[:space:]]*(menu)?config [A-Za-z0-9_]+' -- '*Kconfig*' |
-		awk '{ print "CONFIG_" $2 }' | sort -u >"$syms"
-	for f in base.config debug.config; do
-		awk 'FNR == NR { have[$0] = 1; next }
-		{
-			sym = ""
-			if (match($0, /^CONFIG_[A-Za-z0-9_]+=/))
-				sym = substr($0, 1, RLENGTH - 1)
-			else if (match($0, /^# CONFIG_[A-Za-z0-9_]+ is not set/))
-				sym = $2
-			if (sym != "" && !(sym in have)) {
-				print "# left out, the base lacks it: " $0
-				next
-			}
-			print
-		}' "$syms" "$TOP/configs/common/$f" >"$WORK/configs/$f.new"
-		# Unchanged content keeps build-kernel.sh's stamp, and .config.
-		if cmp -s "$WORK/configs/$f.new" "$WORK/configs/$f"; then
-			rm "$WORK/configs/$f.new"
-		else
-			mv "$WORK/configs/$f.new" "$WORK/configs/$f"
-		fi
-	done
-	grep -h '^# left out' "$WORK/configs/"*.config | sed 's/^/  /' || true
-}
-
 build_tree() {
-	filter_configs
+	configs_for_tree "$SRC" "$WORK/configs"
 	TREE=$SRC KERNEL_OUTDIR=$KOUT KERNEL_CONFIGS=$WORK/configs \
 		"$TOP/scripts/build-kernel.sh"
 }

@@ -10,6 +10,10 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
+# make test BASE=6.12: the tests of that backport base instead.
+[ -z "$BASE" ] || exec "$TOP/scripts/test-base.sh"
+. "$TOP/scripts/test-lib.sh"
+
 RESULTS=$BUILD/results
 # The boot runs: name=kernel command line. The CMA heap needs a CMA area
 # (7.3 exposes it twice, as "reserved" and "default_cma_region", and the
@@ -30,28 +34,6 @@ ARM64_BOOT_TIMEOUT=${ARM64_BOOT_TIMEOUT:-900}
 # adds 32-bit ARM. x86_64 always runs: its kernel's configuration is that
 # of the static checks and the bisect builds.
 ARCHES=${ARCHES:-x86_64 arm64}
-
-# record NAME STATUS: one result line for a step that has no results file.
-record() {
-	echo "$2 $1" >>"$RESULTS/steps"
-	printf '%s %s\n' "$2" "$1"
-}
-
-# run_step NAME COMMAND...: run a step, record a failure if it fails.
-run_step() {
-	local name=$1
-	shift
-	if step "$name" "$@"; then
-		return 0
-	fi
-	record "$name" FAIL
-	return 1
-}
-
-series_applies() {
-	"$TOP/scripts/fetch-base.sh" && "$TOP/scripts/tree.sh" &&
-		"$TOP/scripts/check-export.sh"
-}
 
 # boot_runs [ARCH]: the boot runs on ARCH (x86_64 by default); the arm64
 # runs are named arm64-default and arm64-swiotlb. 32-bit ARM has no SWIOTLB
@@ -75,6 +57,15 @@ boot_runs() {
 	return "$rc"
 }
 
+# base_612: make test BASE=6.12, its results as results/base-6.12.
+base_612() {
+	local rc=0
+	env -u BUILD -u TREE -u PATCHES BASE=6.12 "$TOP/scripts/test-base.sh" || rc=$?
+	find "$TOP/build/6.12/results" -maxdepth 1 -type f ! -name '*.*' -exec cat {} + |
+		sed 's|^\([A-Z]*\) |\1 6.12/|' >"$RESULTS/base-6.12"
+	return "$rc"
+}
+
 # cross_runs ARCH: the arm64 or 32-bit ARM test kernel, its initramfs and
 # its boot runs, where devices are really not coherent (qemu's virt
 # machine).
@@ -88,35 +79,6 @@ cross_runs() {
 	fi
 }
 
-# Every result line of every step: the files without an extension.
-results_lines() {
-	find "$RESULTS" -maxdepth 1 -type f ! -name '*.*' -exec cat {} +
-}
-
-summary() {
-	local passed failed skipped
-	passed=$(results_lines | grep -c '^PASS ' || true)
-	failed=$(results_lines | grep -c '^FAIL ' || true)
-	skipped=$(results_lines | grep -c '^SKIP ' || true)
-	echo
-	log "results by step (build/results/):"
-	for f in "$RESULTS"/*; do
-		# Results files have no extension; logs and JSON sit beside them.
-		case "$(basename "$f")" in *.*) continue ;; esac
-		[ -f "$f" ] || continue
-		printf '  %-22s %4d passed %4d failed %4d skipped\n' "$(basename "$f")" \
-			"$(grep -c '^PASS ' "$f" || true)" "$(grep -c '^FAIL ' "$f" || true)" \
-			"$(grep -c '^SKIP ' "$f" || true)"
-	done
-	if [ "$failed" != 0 ]; then
-		log "failures:"
-		results_lines | grep '^FAIL ' | sed 's/^/  /'
-	fi
-	log "make test took $(($(date +%s) - START)) s"
-	echo "$passed passed, $failed failed, $skipped skipped"
-	[ "$failed" = 0 ]
-}
-
 START=$(date +%s)
 if [ "${1:-}" = --only-arm64 ]; then
 	# make arm64: the arm64 part alone, results in build/results-arm64.
@@ -125,7 +87,7 @@ if [ "${1:-}" = --only-arm64 ]; then
 	mkdir -p "$RESULTS"
 	: >"$RESULTS/steps"
 	run_step "series applies" series_applies && cross_runs arm64
-	summary
+	summary "make arm64"
 	exit
 fi
 rm -rf "$RESULTS"
@@ -160,6 +122,9 @@ if run_step "series applies" series_applies; then
 	run_step "reproducer trees" "$TOP/scripts/repro.sh" --trees || true
 	run_step "posting export" "$TOP/scripts/check-post.sh" || true
 	run_step "kunit" "$TOP/scripts/kunit.sh" || true
+	# The 6.12 LTS backport: scripts/test-base.sh in build/6.12 (a few
+	# minutes; the base is fetched once), its result lines here.
+	run_step "6.12 backport" base_612 || true
 	if [ "$kernel_ok" = 1 ]; then
 		boot_runs || true
 	fi
@@ -171,4 +136,4 @@ if run_step "series applies" series_applies; then
 		esac
 	done
 fi
-summary
+summary "make test"
