@@ -57,12 +57,13 @@ boot_runs() {
 	return "$rc"
 }
 
-# base_612: make test BASE=6.12, its results as results/base-6.12.
+# base_612: make test BASE=6.12, its results as results/backport-612 (a
+# results file has no dot in its name: files with one are logs).
 base_612() {
 	local rc=0
 	env -u BUILD -u TREE -u PATCHES BASE=6.12 "$TOP/scripts/test-base.sh" || rc=$?
 	find "$TOP/build/6.12/results" -maxdepth 1 -type f ! -name '*.*' -exec cat {} + |
-		sed 's|^\([A-Z]*\) |\1 6.12/|' >"$RESULTS/base-6.12"
+		sed 's|^\([A-Z]*\) |\1 6.12/|' >"$RESULTS/backport-612"
 	return "$rc"
 }
 
