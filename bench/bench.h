@@ -7,6 +7,7 @@
 #define BENCH_H
 
 #include <fcntl.h>
+#include <math.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,12 +104,20 @@ static double cpu_busy(void)
 {
 	double t;
 
-	if (cpu_from_host != 0) {
-		t = host_cpu();
-		cpu_from_host = t >= 0;
-		if (cpu_from_host)
-			return t;
+	if (cpu_from_host == 0)
+		return guest_cpu();
+	t = host_cpu();
+	if (t >= 0) {
+		cpu_from_host = 1;
+		return t;
 	}
+	/*
+	 * The host stopped answering after it had: no figure rather than a
+	 * difference between its seconds and the guest's.
+	 */
+	if (cpu_from_host == 1)
+		return NAN;
+	cpu_from_host = 0;
 	return guest_cpu();
 }
 
