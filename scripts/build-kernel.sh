@@ -4,6 +4,7 @@
 # with Debian's cross compilers) and its UAPI headers out of tree.
 #
 # The .config is allnoconfig plus the fragments configs/common/base.config,
+# (with BASE set, configs/backport-$BASE.config when there is one),
 # configs/ARCH/platform.config and configs/common/debug.config, merged with
 # the kernel's own scripts/kconfig/merge_config.sh. It is merged again only
 # when the fragments changed or .config is missing; every value the
@@ -79,6 +80,11 @@ parse_args() {
 # The fragments, in merge order: later ones override earlier ones.
 fragments() {
 	echo "$CONFIGS/base.config"
+	# BASE=6.12: what that base names differently (configs/backport-6.12.config,
+	# filtered by configs_for_tree as the others).
+	if [ -n "$BASE" ] && [ -f "$CONFIGS/backport-$BASE.config" ]; then
+		echo "$CONFIGS/backport-$BASE.config"
+	fi
 	echo "$TOP/configs/$ARCH/platform.config"
 	if [ "$DEBUG" = 1 ]; then
 		echo "$CONFIGS/debug.config"

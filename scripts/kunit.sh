@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Run the dma-buf KUnit suites under UML with the kernel's own kunit.py,
-# from configs/kunit/dma-buf.kunitconfig, twice: without and with
+# from configs/kunit/dma-buf.kunitconfig (dma-buf-$BASE.kunitconfig with
+# BASE set), twice: without and with
 # CONFIG_DMABUF_DEBUG (the importer sees the exporter's table in one case
 # and a page-less copy in the other). One build directory per variant, so
 # the second run of each is incremental.
@@ -13,6 +14,10 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 KUNITCONFIG=$TOP/configs/kunit/dma-buf.kunitconfig
+# BASE=6.12: that base's own (configs/kunit/dma-buf-6.12.kunitconfig).
+if [ -n "$BASE" ] && [ -f "$TOP/configs/kunit/dma-buf-$BASE.kunitconfig" ]; then
+	KUNITCONFIG=$TOP/configs/kunit/dma-buf-$BASE.kunitconfig
+fi
 VARIANTS=${KUNIT_VARIANTS:-nodebug debug}
 
 # kunit.py --json output -> one result line per test case.

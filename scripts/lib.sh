@@ -140,6 +140,7 @@ test_kernel_config() {
 }
 
 # configs_for_tree SRC DIR: configs/common/base.config and debug.config
+# (and, with BASE set, configs/backport-$BASE.config when there is one)
 # copied to DIR without the symbols that the kernel tree SRC does not
 # define, each line left out kept as a comment that says so (a base older
 # than the series, such as the 6.12 backport's or the reproducer trees',
@@ -147,12 +148,16 @@ test_kernel_config() {
 # change keeps its time stamp, and build-kernel.sh its .config. Prints the
 # lines left out.
 configs_for_tree() {
-	local src=$1 dir=$2 f syms
+	local src=$1 dir=$2 f src_f syms
 	mkdir -p "$dir"
 	syms=$dir/symbols
 	git -C "$src" grep -h -E '^[[:space:]]*(menu)?config [A-Za-z0-9_]+' -- '*Kconfig*' |
 		awk '{ print "CONFIG_" $2 }' | sort -u >"$syms"
-	for f in base.config debug.config; do
+	for f in base.config debug.config ${BASE:+backport-$BASE.config}; do
+		src_f=$TOP/configs/common/$f
+		# BASE=6.12: what that base names differently, configs/backport-6.12.config.
+		case $f in backport-*) src_f=$TOP/configs/$f ;; esac
+		[ -f "$src_f" ] || continue
 		awk 'FNR == NR { have[$0] = 1; next }
 		{
 			sym = ""
@@ -165,7 +170,7 @@ configs_for_tree() {
 				next
 			}
 			print
-		}' "$syms" "$TOP/configs/common/$f" >"$dir/$f.new"
+		}' "$syms" "$src_f" >"$dir/$f.new"
 		if cmp -s "$dir/$f.new" "$dir/$f"; then
 			rm "$dir/$f.new"
 		else

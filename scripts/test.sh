@@ -15,18 +15,8 @@ set -euo pipefail
 . "$TOP/scripts/test-lib.sh"
 
 RESULTS=$BUILD/results
-# The boot runs: name=kernel command line. The CMA heap needs a CMA area
-# (7.3 exposes it twice, as "reserved" and "default_cma_region", and the
-# upstream heap selftest allocates 32 MiB from it: 64M fits).
-BOOT_RUNS=(
-	"default=cma=64M"
-	"swiotlb=swiotlb=force cma=64M"
-)
-# Built-in KUnit suites to run at boot. The upstream dma-buf suites run
-# under UML (scripts/kunit.sh); the boot runs the series' suite, which needs
-# real DMA mappings and SWIOTLB.
-BOOT_KUNIT=${BOOT_KUNIT:-dma-buf-access}
-BOOT_TIMEOUT=${BOOT_TIMEOUT:-300}
+# The boot runs (BOOT_RUNS, BOOT_KUNIT, BOOT_TIMEOUT) and boot_runs are in
+# scripts/test-lib.sh, shared with make test BASE=6.12.
 # TCG emulates arm64 on x86_64 more slowly than x86_64 itself.
 ARM64_BOOT_TIMEOUT=${ARM64_BOOT_TIMEOUT:-900}
 # The architectures whose test kernel is built and booted: ARCHES="x86_64"
@@ -35,33 +25,14 @@ ARM64_BOOT_TIMEOUT=${ARM64_BOOT_TIMEOUT:-900}
 # of the static checks and the bisect builds.
 ARCHES=${ARCHES:-x86_64 arm64}
 
-# boot_runs [ARCH]: the boot runs on ARCH (x86_64 by default); the arm64
-# runs are named arm64-default and arm64-swiotlb. 32-bit ARM has no SWIOTLB
-# without LPAE: only its default run.
-boot_runs() {
-	local arch=${1:-x86_64} run name append rc=0
-	for run in "${BOOT_RUNS[@]}"; do
-		name=${run%%=*}
-		append=${run#*=}
-		[ "$arch" = arm ] && [ "$name" = swiotlb ] && continue
-		[ "$arch" = x86_64 ] || name=$arch-$name
-		step "boot ($name: $append)" "$TOP/scripts/boot.sh" --arch "$arch" \
-			--name "$name" --append "$append" --kunit "$BOOT_KUNIT" \
-			--timeout "$BOOT_TIMEOUT" || rc=1
-		if [ -f "$BUILD/boot/$name/results" ]; then
-			sed "s|^\([A-Z]*\) |\1 boot-$name/|" "$BUILD/boot/$name/results" >"$RESULTS/boot-$name"
-		else
-			record "boot-$name" FAIL
-		fi
-	done
-	return "$rc"
-}
-
-# base_612: make test BASE=6.12, its results as results/backport-612 (a
+# base_612: make test BASE=6.12 without its KUnit and boot runs
+# (BASE_TESTS=quick: they do not fit CI's time beside the main base's; make
+# test BASE=6.12 runs them, README), its results as results/backport-612 (a
 # results file has no dot in its name: files with one are logs).
 base_612() {
 	local rc=0
-	env -u BUILD -u TREE -u PATCHES BASE=6.12 "$TOP/scripts/test-base.sh" || rc=$?
+	env -u BUILD -u TREE -u PATCHES BASE=6.12 BASE_TESTS=quick \
+		"$TOP/scripts/test-base.sh" || rc=$?
 	find "$TOP/build/6.12/results" -maxdepth 1 -type f ! -name '*.*' -exec cat {} + |
 		sed 's|^\([A-Z]*\) |\1 6.12/|' >"$RESULTS/backport-612"
 	return "$rc"

@@ -25,7 +25,12 @@
 #include "harness.h"
 
 #define BUF_SIZE (64 * 1024)
+/*
+ * The CMA heap of the default area: "default_cma_region" on 7.3 (which
+ * keeps "reserved" as a legacy name), only "reserved" on 6.12.
+ */
 #define CMA_HEAP "/dev/dma_heap/default_cma_region"
+#define CMA_HEAP_LEGACY "/dev/dma_heap/reserved"
 
 static char cmdline[4096];
 
@@ -157,7 +162,8 @@ static void test_cma_heap(void)
 		printf("# no cma= on the command line: CMA heap not checked\n");
 		return;
 	}
-	test_heap("cma", CMA_HEAP);
+	test_heap("cma", access(CMA_HEAP, F_OK) == 0 || access(CMA_HEAP_LEGACY, F_OK) ?
+		  CMA_HEAP : CMA_HEAP_LEGACY);
 }
 
 static void test_vgem(void)
