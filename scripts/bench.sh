@@ -108,10 +108,10 @@ throughput_targets() {
 	}
 	NF >= f + 3 && $(f - 1) ~ /^[0-9]+$/ && $f + 0 > 0 {
 		t = $(f + 1) / $f
-		printf "%s  %5.2f >= 1   %-6s", $0, t, (t >= 1 ? "met" : "MISSED")
+		printf "%s  %5.3f >= 1   %-6s", $0, t, (t >= 1 ? "met" : "MISSED")
 		if (cpu_target && $(f + 2) + 0 > 0) {
 			c = $(f + 3) / $(f + 2)
-			printf "  %5.2f <= 0.7 %s", c, (c <= 0.7 ? "met" : "MISSED")
+			printf "  %5.3f <= 0.7 %s", c, (c <= 0.7 ? "met" : "MISSED")
 		}
 		print ""
 		next
@@ -154,7 +154,7 @@ iio_targets() {
 	$1 == "size" { print $0 "  dmabuf4/rd MiB/s"; next }
 	$1 ~ /^[0-9]+$/ && NF >= 9 && $2 + 0 > 0 {
 		t = $8 / $2
-		printf "%s  %5.2f >= 1   %s\n", $0, t, (t >= 1 ? "met" : "MISSED")
+		printf "%s  %5.3f >= 1   %s\n", $0, t, (t >= 1 ? "met" : "MISSED")
 		next
 	}
 	{ print }'
