@@ -162,8 +162,11 @@ static void test_cma_heap(void)
 		printf("# no cma= on the command line: CMA heap not checked\n");
 		return;
 	}
-	test_heap("cma", access(CMA_HEAP, F_OK) == 0 || access(CMA_HEAP_LEGACY, F_OK) ?
-		  CMA_HEAP : CMA_HEAP_LEGACY);
+	/* The legacy name only where it is the one there is. */
+	if (access(CMA_HEAP, F_OK) && !access(CMA_HEAP_LEGACY, F_OK))
+		test_heap("cma", CMA_HEAP_LEGACY);
+	else
+		test_heap("cma", CMA_HEAP);
 }
 
 static void test_vgem(void)
