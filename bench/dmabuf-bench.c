@@ -52,6 +52,7 @@
 #include <linux/types.h>
 #include <linux/udmabuf.h>
 
+#include "kallsyms.h"
 #include "test-importer.h"
 
 #define IMPORTER	DMA_BUF_TI_PATH
@@ -193,26 +194,12 @@ static void target(const char *exporter, const char *what, double num,
 	       num / den, limit, num / den <= limit ? "met" : "MISSED");
 }
 
-/* Whether the kernel does cache maintenance for DMA (arm64, arm). */
-static int arch_syncs_dma(void)
-{
-	char line[256];
-	int found = 0;
-	FILE *f = fopen("/proc/kallsyms", "r");
-
-	if (!f)
-		return 0;
-	while (!found && fgets(line, sizeof(line), f))
-		found = strstr(line, " arch_sync_dma_for_device\n") != NULL;
-	fclose(f);
-	return found;
-}
-
 static void targets(const char *const exporters[], int swiotlb)
 {
 	unsigned int e, c;
 
-	if (!swiotlb && arch_syncs_dma()) {
+	/* arch_sync_dma_for_device(): the DMA API does cache maintenance (arm64, arm). */
+	if (!swiotlb && kernel_has_symbol("arch_sync_dma_for_device")) {
 		printf("# BENCH targets: none here: the devices are not coherent and qemu models no caches\n");
 		return;
 	}

@@ -138,8 +138,8 @@ compile() {
 	local name=$1 src=$2 out=$WORK/tests/$1
 	shift 2
 	# shellcheck disable=SC2086 # DEPS: extra sources, space-separated
-	if ! newer_than "$out" "$src" "$VMTESTS/harness.h" "$KOUT/usr/include" \
-		"$0" ${DEPS:-}; then
+	if ! newer_than "$out" "$src" "$VMTESTS/harness.h" "$VMTESTS/kallsyms.h" \
+		"$KOUT/usr/include" "$0" ${DEPS:-}; then
 		return 0
 	fi
 	log "   CC $name <- ${src#"$TOP"/}"
@@ -239,9 +239,9 @@ build_demos() {
 	local src=$SELFTESTS/drivers/usb/functionfs/dmabuf.c out
 	out=$WORK/tests/dmabuf-bench
 	if newer_than "$out" "$TOP/bench/dmabuf-bench.c" \
-		"$TOP/bench/test-importer.h" "$KOUT/usr/include" "$0"; then
+		"$TOP/bench/test-importer.h" "$VMTESTS/kallsyms.h" "$KOUT/usr/include" "$0"; then
 		log "   CC dmabuf-bench <- bench/dmabuf-bench.c"
-		"$CC" "${CFLAGS[@]}" -isystem "$KOUT/usr/include" -o "$out" \
+		"$CC" "${CFLAGS[@]}" -isystem "$KOUT/usr/include" -I"$VMTESTS" -o "$out" \
 			"$TOP/bench/dmabuf-bench.c" || {
 			rm -f "$out"
 			warn "cannot compile dmabuf-bench"

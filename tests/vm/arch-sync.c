@@ -56,6 +56,7 @@
 #include <drm/drm_mode.h>
 
 #include "harness.h"
+#include "kallsyms.h"
 
 #define TRACING		"/sys/kernel/tracing"
 #define INST		TRACING "/instances/archsync"
@@ -153,22 +154,6 @@ static void probes_remove(void)
 	write_file(TRACING "/kprobe_events", "-:archsync/end_ret\n", true);
 }
 
-/* Whether the kernel has arch_sync_dma_for_device() at all. */
-static bool have_arch_sync(void)
-{
-	char line[256];
-	bool found = false;
-	FILE *f;
-
-	f = fopen("/proc/kallsyms", "r");
-	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f))
-		found = strstr(line, " arch_sync_dma_for_device\n");
-	fclose(f);
-	return found;
-}
-
 /* 0, -ENOENT when the arch has no cache maintenance to probe, or -errno. */
 static int probes_install(void)
 {
@@ -176,7 +161,7 @@ static int probes_install(void)
 	unsigned int i;
 	int ret;
 
-	if (!have_arch_sync())
+	if (!kernel_has_symbol("arch_sync_dma_for_device"))
 		return -ENOENT;
 	probes_remove();
 	for (i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
